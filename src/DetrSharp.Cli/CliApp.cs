@@ -1,0 +1,31 @@
+using System.CommandLine;
+using DetrSharp.Cli.Bench;
+
+namespace DetrSharp.Cli;
+
+/// <summary>The `detrsharp` command: its subcommands and the one-line error handling of DESIGN.md.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("DetrSharp: train, evaluate and run end-to-end object detectors (DETR, DINO, YOLO) in C#.");
+        foreach (var c in Commands()) root.Subcommands.Add(c);
+        try
+        {
+            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return root.Parse(args).Invoke(config);
+        }
+        catch (Exception e)
+        {
+            var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
+            Console.Error.WriteLine($"detrsharp: error: {inner.Message.ReplaceLineEndings(" ")}");
+            if (Environment.GetEnvironmentVariable("DETRSHARP_DEBUG") == "1") Console.Error.WriteLine(inner);
+            return 1;
+        }
+    }
+
+    static IEnumerable<Command> Commands()
+    {
+        yield return BenchCommand.Create();
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using DetrSharp.Cli;
+
+return CliApp.Run(args);
