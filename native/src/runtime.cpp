@@ -1,0 +1,72 @@
+// Process-wide settings: threads, seeds, generators, devices and build facts.
+#include "common.h"
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+
+DSH_API int dsh_set_num_threads(int n) {
+  DSH_TRY at::set_num_threads(n);
+  return 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_get_num_threads() { return at::get_num_threads(); }
+DSH_API int dsh_set_num_interop_threads(int n) {
+  DSH_TRY at::set_num_interop_threads(n);
+  return 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_manual_seed(int64_t seed) {
+  DSH_TRY torch::manual_seed(static_cast<uint64_t>(seed));
+  return 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_cuda_is_available() { return torch::cuda::is_available() ? 1 : 0; }
+DSH_API int dsh_cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }
+DSH_API int dsh_has_backend(int device_type) {
+  DSH_TRY return at::hasCUDA() && device_type == static_cast<int>(at::kCUDA) ? 1 : (device_type == 0 ? 1 : 0);
+  DSH_CATCH(0)
+}
+DSH_API const char* dsh_version() {
+  static std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                         std::to_string(TORCH_VERSION_PATCH);
+  return v.c_str();
+}
+DSH_API const char* dsh_parallel_info() {
+  static thread_local std::string s;
+  s = at::get_parallel_info();
+  return s.c_str();
+}
+
+// Generators: owned handles to at::Generator (CPU by default; device_type 1 = CUDA).
+typedef at::Generator* dsh_generator;
+DSH_API dsh_generator dsh_generator_new(int64_t seed, int device_type) {
+  DSH_TRY if (device_type == static_cast<int>(at::kCUDA)) {
+    TORCH_CHECK(false, "CUDA generators are not supported by this shim");
+  }
+  auto g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(seed));
+  return new at::Generator(std::move(g));
+  DSH_CATCH(nullptr)
+}
+DSH_API dsh_generator dsh_generator_default() {
+  DSH_TRY return new at::Generator(at::detail::getDefaultCPUGenerator());
+  DSH_CATCH(nullptr)
+}
+DSH_API void dsh_generator_free(dsh_generator g) { delete g; }
+DSH_API int dsh_generator_manual_seed(dsh_generator g, int64_t seed) {
+  DSH_TRY std::lock_guard<std::mutex> lock(g->mutex());
+  g->set_current_seed(static_cast<uint64_t>(seed));
+  return 0;
+  DSH_CATCH(-1)
+}
+DSH_API int64_t dsh_generator_initial_seed(dsh_generator g) { return static_cast<int64_t>(g->current_seed()); }
+DSH_API dsh_tensor dsh_generator_get_state(dsh_generator g) {
+  DSH_TRY std::lock_guard<std::mutex> lock(g->mutex());
+  return dsh::wrap(g->get_state());
+  DSH_CATCH(nullptr)
+}
+DSH_API int dsh_generator_set_state(dsh_generator g, dsh_tensor state) {
+  DSH_TRY std::lock_guard<std::mutex> lock(g->mutex());
+  g->set_state(*state);
+  return 0;
+  DSH_CATCH(-1)
+}

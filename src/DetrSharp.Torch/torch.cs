@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using DetrSharp.Torch.Native;
+
+namespace DetrSharp.Torch;
+
+/// <summary>The torch namespace of TorchSharp / PyTorch: runtime settings, seeds and grad mode.</summary>
+public static partial class torch
+{
+    public const ScalarType float32 = ScalarType.Float32;
+    public const ScalarType float64 = ScalarType.Float64;
+    public const ScalarType float16 = ScalarType.Float16;
+    public const ScalarType bfloat16 = ScalarType.BFloat16;
+    public const ScalarType int64 = ScalarType.Int64;
+    public const ScalarType int32 = ScalarType.Int32;
+    public const ScalarType int16 = ScalarType.Int16;
+    public const ScalarType int8 = ScalarType.Int8;
+    public const ScalarType uint8 = ScalarType.Byte;
+    public const ScalarType @bool = ScalarType.Bool;
+    public const ScalarType @float = ScalarType.Float32;
+    public const ScalarType @long = ScalarType.Int64;
+
+    public static readonly Device CPU = Device.CPU;
+    public static readonly Device CUDA = Device.CUDA;
+
+    static torch()
+    {
+        NativeLoader.EnsureRegistered();
+    }
+
+    /// <summary>libtorch's version, e.g. "1.13.1".</summary>
+    public static string version => Marshal.PtrToStringUTF8(NativeMethods.dsh_version()) ?? "";
+
+    /// <summary>libtorch's description of its thread pools and BLAS.</summary>
+    public static string parallel_info => Marshal.PtrToStringUTF8(NativeMethods.dsh_parallel_info()) ?? "";
+
+    /// <summary>Seeds the default generator (CPU, and CUDA when present).</summary>
+    public static void manual_seed(long seed) => TorchException.Check(NativeMethods.dsh_manual_seed(seed));
+
+    public static void set_num_threads(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "thread count must be positive");
+        TorchException.Check(NativeMethods.dsh_set_num_threads(n));
+    }
+
+    public static int get_num_threads() => NativeMethods.dsh_get_num_threads();
+
+    public static void set_num_interop_threads(int n) => TorchException.Check(NativeMethods.dsh_set_num_interop_threads(n));
+
+    public static class cuda
+    {
+        public static bool is_available() => NativeMethods.dsh_cuda_is_available() != 0;
+        public static int device_count() => NativeMethods.dsh_cuda_device_count();
+    }
+
+    /// <summary>A new dispose scope on this thread (see <see cref="DisposeScope"/>).</summary>
+    public static DisposeScope NewDisposeScope() => new();
+
+    public static bool is_grad_enabled() => NativeMethods.dsh_grad_enabled() != 0;
+
+    public static void set_grad_enabled(bool enabled) => NativeMethods.dsh_set_grad_enabled(enabled ? 1 : 0);
+
+    /// <summary>Disables gradient recording on this thread until disposed: <c>using var _ = torch.no_grad();</c></summary>
+    public static GradModeScope no_grad() => new(false);
+
+    /// <summary>Enables gradient recording on this thread until disposed.</summary>
+    public static GradModeScope enable_grad() => new(true);
+}
+
+/// <summary>Sets the thread's grad mode and restores the previous one on dispose.</summary>
+public readonly struct GradModeScope : IDisposable
+{
+    readonly bool _previous;
+
+    internal GradModeScope(bool enabled)
+    {
+        _previous = torch.is_grad_enabled();
+        torch.set_grad_enabled(enabled);
+    }
+
+    public void Dispose() => torch.set_grad_enabled(_previous);
+}
