@@ -10,7 +10,10 @@ public sealed class DisposeScope : IDisposable
     [ThreadStatic] static DisposeScope? _current;
 
     readonly DisposeScope? _outer;
-    readonly HashSet<Tensor> _tensors = new(ReferenceEqualityComparer.Instance);
+    // Every tensor ever registered here; one that was disposed, moved out or detached since has a
+    // different Scope and is skipped, so registering and leaving are O(1).
+    readonly List<Tensor> _tensors = new();
+    int _live;
     bool _disposed;
 
     internal DisposeScope()
@@ -22,7 +25,8 @@ public sealed class DisposeScope : IDisposable
     /// <summary>The innermost open scope of this thread, or null.</summary>
     public static DisposeScope? Current => _current;
 
-    public int Count => _tensors.Count;
+    /// <summary>How many tensors this scope will free.</summary>
+    public int Count => _live;
 
     internal static void Register(Tensor t)
     {
@@ -30,22 +34,24 @@ public sealed class DisposeScope : IDisposable
         if (s != null)
         {
             s._tensors.Add(t);
+            s._live++;
             t.Scope = s;
         }
     }
 
-    internal void Remove(Tensor t) => _tensors.Remove(t);
+    internal void Remove(Tensor t) => _live--; // the caller clears t.Scope
 
     /// <summary>Hands the tensor to the enclosing scope (or to no scope), so it outlives this one.</summary>
     public Tensor MoveToOuter(Tensor t)
     {
         if (t.Scope == this)
         {
-            _tensors.Remove(t);
+            _live--;
             t.Scope = null;
             if (_outer != null && !_outer._disposed)
             {
                 _outer._tensors.Add(t);
+                _outer._live++;
                 t.Scope = _outer;
             }
         }
@@ -72,10 +78,12 @@ public sealed class DisposeScope : IDisposable
         _disposed = true;
         foreach (var t in _tensors)
         {
+            if (t.Scope != this) continue;
             t.Scope = null;
             t.Dispose();
         }
         _tensors.Clear();
+        _live = 0;
         // Scopes close innermost first; if one is disposed out of order, unwind to its outer.
         if (_current == this) _current = _outer;
         else

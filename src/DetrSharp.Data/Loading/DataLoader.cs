@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using DetrSharp.Data.Coco;
+using DetrSharp.Data.Imaging;
+using DetrSharp.Data.Synthetic;
+using DetrSharp.Data.Transforms;
+
+namespace DetrSharp.Data.Loading;
+
+/// <summary>Loader settings.</summary>
+public sealed record DataLoaderOptions
+{
+    public int BatchSize { get; init; } = 2;
+    public bool Shuffle { get; init; } = true;
+    /// <summary>Drop a last, smaller batch (training usually does).</summary>
+    public bool DropLast { get; init; }
+    public long Seed { get; init; } = 42;
+    /// <summary>Samples decoded and augmented at once (0 = core count).</summary>
+    public int Workers { get; init; }
+    /// <summary>Finished batches waiting for the training thread.</summary>
+    public int Prefetch { get; init; } = 2;
+    /// <summary>Skip and report unreadable samples instead of stopping the run.</summary>
+    public bool SkipBadSamples { get; init; }
+}
+
+/// <summary>
+/// Decodes, augments and batches a COCO dataset on background workers, keeping at most
+/// <see cref="DataLoaderOptions.Prefetch"/> finished batches ahead of the training thread. The order of
+/// an epoch and every sample's augmentation depend only on (seed, epoch, image), so a run repeats exactly
+/// and can restart at any batch of an epoch.
+/// </summary>
+public sealed class DataLoader
+{
+    readonly CocoDataset _dataset;
+    readonly IDetectionTransform _transform;
+    readonly ConcurrentQueue<string> _problems = new();
+
+    public DataLoader(CocoDataset dataset, IDetectionTransform transform, DataLoaderOptions options)
+    {
+        _dataset = dataset;
+        _transform = transform;
+        Options = options;
+        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be positive");
+    }
+
+    public DataLoaderOptions Options { get; }
+    public CocoDataset Dataset => _dataset;
+
+    /// <summary>Samples skipped so far (skip mode), each naming the file and the problem.</summary>
+    public IReadOnlyCollection<string> Problems => _problems;
+
+    /// <summary>Batches per epoch.</summary>
+    public int BatchesPerEpoch
+    {
+        get
+        {
+            int n = _dataset.Count, b = Options.BatchSize;
+            return Options.DropLast ? n / b : (n + b - 1) / b;
+        }
+    }
+
+    /// <summary>The image positions of an epoch, in order.</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, _dataset.Count).ToArray();
+        if (!Options.Shuffle) return order;
+        var rng = new Xoshiro256StarStar(SplitMix64.Combine((ulong)Options.Seed, 0x5EED, (ulong)epoch));
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    /// <summary>Loads and transforms one image (deterministic for a given epoch).</summary>
+    public DetectionSample LoadSample(int position, int epoch)
+    {
+        var record = _dataset.GetRecord(position);
+        var image = ImageCodec.Decode(record.FilePath);
+        if (image.Width != record.Width || image.Height != record.Height)
+            throw new DatasetException($"{record.FilePath}: image is {image.Width}x{image.Height} but the annotations say {record.Width}x{record.Height} (image id {record.ImageId})");
+        var rng = new Xoshiro256StarStar(SplitMix64.Combine((ulong)Options.Seed, (ulong)epoch, (ulong)record.ImageId));
+        return _transform.Apply(DetectionSample.From(record, image), ref rng);
+    }
+
+    /// <summary>
+    /// The batches of an epoch from batch <paramref name="startBatch"/> on, produced in the background.
+    /// Each batch belongs to the caller, who disposes it.
+    /// </summary>
+    public IEnumerable<DetectionBatch> Epoch(int epoch, int startBatch = 0, CancellationToken cancel = default)
+    {
+        var order = Order(epoch);
+        int total = BatchesPerEpoch;
+        if (startBatch >= total) yield break;
+        int workers = Options.Workers > 0 ? Options.Workers : Environment.ProcessorCount;
+        using var queue = new BlockingCollection<(DetectionBatch? batch, Exception? error)>(Math.Max(1, Options.Prefetch));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                for (int bi = startBatch; bi < total && !stop.IsCancellationRequested; bi++)
+                {
+                    int from = bi * Options.BatchSize, to = Math.Min(order.Length, from + Options.BatchSize);
+                    var samples = new DetectionSample?[to - from];
+                    var skipped = new ConcurrentBag<string>();
+                    Parallel.For(from, to, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = stop.Token }, k =>
+                    {
+                        try { samples[k - from] = LoadSample(order[k], epoch); }
+                        catch (Exception e) when (Options.SkipBadSamples && e is ImageDecodeException or DatasetException or IOException)
+                        {
+                            skipped.Add(e.Message);
+                            _problems.Enqueue(e.Message);
+                        }
+                    });
+                    var good = samples.Where(s => s != null).Select(s => s!).ToList();
+                    if (good.Count == 0) continue;
+                    var batch = Collate.Make(good, epoch, bi, skipped.ToList());
+                    try { queue.Add((batch, null), stop.Token); }
+                    catch (OperationCanceledException) { batch.Dispose(); return; }
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1) { TryAdd(queue, e.InnerExceptions[0]); }
+            catch (Exception e) { TryAdd(queue, e); }
+            finally { queue.CompleteAdding(); }
+        });
+        try
+        {
+            foreach (var (batch, error) in queue.GetConsumingEnumerable(cancel))
+            {
+                if (error != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+                yield return batch!;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            // drain what the producer finished after we stopped, so nothing leaks
+            try { producer.Wait(); } catch { }
+            while (queue.TryTake(out var left)) left.batch?.Dispose();
+        }
+    }
+
+    static void TryAdd(BlockingCollection<(DetectionBatch?, Exception?)> queue, Exception e)
+    {
+        try { queue.Add((null, e)); } catch (InvalidOperationException) { }
+    }
+}
