@@ -1,0 +1,65 @@
+using DetrSharp.Data.IO;
+
+namespace DetrSharp.Data.Imaging;
+
+/// <summary>
+/// Reads JPEG and PNG files into <see cref="RgbImage"/> (format sniffed from the magic bytes, never the extension)
+/// and writes PNG. Thread-safe: every call uses its own codec context.
+/// </summary>
+public static class ImageCodec
+{
+    /// <summary>Reads and decodes an image file.</summary>
+    /// <param name="path">A JPEG or PNG file.</param>
+    /// <param name="applyExifOrientation">Rotate/flip a JPEG as its EXIF orientation says (the picture a viewer shows).
+    /// Pillow's <c>Image.open</c>, which the reference training code uses, does not; nor do COCO's annotations.</param>
+    /// <exception cref="ImageDecodeException">The file cannot be read, is not JPEG/PNG, or is corrupt or truncated.</exception>
+    public static RgbImage Decode(string path, bool applyExifOrientation = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] data;
+        try { data = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, e.Message, e);
+        }
+        return Decode(data, path, applyExifOrientation);
+    }
+
+    /// <summary>Decodes an encoded image held in memory.</summary>
+    /// <param name="data">The encoded bytes.</param>
+    /// <param name="nameForErrors">What error messages call the image (usually its path).</param>
+    /// <param name="applyExifOrientation">See <see cref="Decode(string, bool)"/>.</param>
+    /// <exception cref="ImageDecodeException">Not JPEG/PNG, or corrupt or truncated.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string nameForErrors, bool applyExifOrientation = true)
+    {
+        return ImageFormatDetector.Detect(data) switch
+        {
+            ImageFormat.Jpeg => JpegDecoder.Decode(data, nameForErrors, applyExifOrientation),
+            ImageFormat.Png => PngDecoder.Decode(data, nameForErrors),
+            _ => throw new ImageDecodeException(nameForErrors, data.Length == 0
+                ? "the file is empty"
+                : $"not a JPEG or PNG (starts {Convert.ToHexString(data[..Math.Min(8, data.Length)])})"),
+        };
+    }
+
+    /// <summary>Encodes an image as an 8-bit RGB PNG.</summary>
+    /// <param name="image">The picture.</param>
+    /// <param name="compressionLevel">zlib level 0 (fastest) to 9 (smallest), or -1 for the default (6).</param>
+    public static byte[] EncodePng(RgbImage image, int compressionLevel = -1)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (compressionLevel is < -1 or > 9)
+            throw new ArgumentOutOfRangeException(nameof(compressionLevel), $"PNG compression level {compressionLevel} is not in -1..9");
+        return PngEncoder.Encode(image, compressionLevel);
+    }
+
+    /// <summary>Writes an image as an 8-bit RGB PNG, atomically (temporary file, then rename).</summary>
+    /// <param name="path">The destination; its folder must exist.</param>
+    /// <param name="image">The picture.</param>
+    /// <param name="compressionLevel">See <see cref="EncodePng"/>.</param>
+    /// <param name="flushToDisk">fsync before the rename.</param>
+    public static void WritePng(string path, RgbImage image, int compressionLevel = -1, bool flushToDisk = false)
+    {
+        AtomicFile.WriteAllBytes(path, EncodePng(image, compressionLevel), flushToDisk);
+    }
+}
