@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DetrSharp.Cli.Bench;
+using DetrSharp.Cli.Commands;
 
 namespace DetrSharp.Cli;
 
@@ -9,7 +10,7 @@ public static class CliApp
     public static int Run(string[] args)
     {
         var root = new RootCommand("DetrSharp: train, evaluate and run end-to-end object detectors (DETR, DINO, YOLO) in C#.");
-        foreach (var c in Commands()) root.Subcommands.Add(c);
+        foreach (var c in AllCommands()) root.Subcommands.Add(c);
         try
         {
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
@@ -24,8 +25,12 @@ public static class CliApp
         }
     }
 
-    static IEnumerable<Command> Commands()
+    static IEnumerable<Command> AllCommands()
     {
         yield return BenchCommand.Create();
+        yield return Commands.InspectCommand.Create();
+        yield return Commands.CocoEvalCommand.Create();
+        yield return Commands.SynthCommand.Create();
+        yield return TrainCommand.Create();
     }
 }

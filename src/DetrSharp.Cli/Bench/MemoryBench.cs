@@ -69,7 +69,7 @@ public sealed class MemoryBench : IBenchSuite
 
     sealed class MemoryMlp : Module<Tensor, Tensor>
     {
-        readonly Modules.Linear _fc1, _fc2, _fc3;
+        readonly DetrSharp.Torch.Modules.Linear _fc1, _fc2, _fc3;
 
         public MemoryMlp() : base(nameof(MemoryMlp))
         {

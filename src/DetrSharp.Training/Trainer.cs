@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DetrSharp.Torch;
+
+namespace DetrSharp.Training;
+
+/// <summary>
+/// The training loop: weighted loss over the weight dict, gradient clipping, AdamW with its own backbone
+/// learning rate, warm-up then cosine or step schedule per step, optional EMA, evaluation every N epochs,
+/// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
+/// run naming the step and term, keeping the last good checkpoint.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    readonly IDetector _detector;
+    readonly TrainingData _data;
+    readonly TrainConfig _config;
+    readonly string _runDir;
+    readonly ITrainingObserver _observer;
+    readonly optim.AdamW _optimizer;
+    readonly optim.lr_scheduler.LambdaLR _scheduler;
+    readonly ModelEma? _ema;
+    TrainingProgress _progress = new(0, 0, 0);
+
+    public Trainer(IDetector detector, TrainingData data, TrainConfig config, string runDirectory, ITrainingObserver? observer = null)
+    {
+        _detector = detector;
+        _data = data;
+        _config = config;
+        _runDir = runDirectory;
+        _observer = observer ?? SilentObserver.Instance;
+        var model = detector.Module;
+        var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        var backbone = named.Where(p => detector.IsBackboneParameter(p.name)).Select(p => p.parameter).ToList();
+        var rest = named.Where(p => !detector.IsBackboneParameter(p.name)).Select(p => p.parameter).ToList();
+        var groups = new List<optim.ParamGroup> { new(rest, lr: config.Lr) };
+        if (backbone.Count > 0 && config.LrBackbone > 0) groups.Add(new optim.ParamGroup(backbone, lr: config.LrBackbone));
+        else foreach (var p in backbone) p.requires_grad = false; // lr_backbone 0 freezes the backbone, as the reference
+        _optimizer = new optim.AdamW(groups, lr: config.Lr, weight_decay: config.WeightDecay);
+        long total = TotalSteps;
+        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config, step, total));
+        if (config.Ema > 0) _ema = new ModelEma(model, config.Ema);
+    }
+
+    /// <summary>Optimiser steps in the whole run (epochs × batches, capped by max_steps).</summary>
+    public long TotalSteps
+    {
+        get
+        {
+            long all = (long)_config.Epochs * _data.TrainLoader.BatchesPerEpoch;
+            return _config.MaxSteps > 0 ? Math.Min(all, _config.MaxSteps) : all;
+        }
+    }
+
+    public TrainingProgress Progress => _progress;
+    public string CheckpointPath => Path.Combine(_runDir, Checkpoint.FileName);
+    public EvalResult? LastEval { get; private set; }
+    public List<(long step, double loss)> LossCurve { get; } = new();
+
+    /// <summary>Linear warm-up from 1% to 100%, then cosine to 1% or ×0.1 at lr_drop (epochs).</summary>
+    static double LrFactor(TrainConfig c, long step, long total)
+    {
+        if (c.WarmupSteps > 0 && step < c.WarmupSteps) return 0.01 + 0.99 * step / c.WarmupSteps;
+        if (c.LrSchedule == "step")
+        {
+            return step >= (long)c.LrDrop * Math.Max(1, total / Math.Max(1, c.Epochs)) ? 0.1 : 1.0;
+        }
+        double t = total <= c.WarmupSteps ? 1 : (double)(step - c.WarmupSteps) / (total - c.WarmupSteps);
+        return 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(t, 0, 1)));
+    }
+
+    /// <summary>Continues from the run folder's checkpoint (model, optimizer, scheduler, EMA, RNG, position).</summary>
+    public void Resume(string? path = null)
+    {
+        path ??= CheckpointPath;
+        using var ckpt = Checkpoint.Load(path);
+        Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
+        _progress = ckpt.Progress;
+        _observer.Message($"resumed from {path} at epoch {_progress.Epoch}, batch {_progress.BatchInEpoch}, step {_progress.Step}");
+    }
+
+    /// <summary>
+    /// Trains until the last epoch, max_steps or the time limit, then evaluates. <paramref name="stopAfterStep"/>
+    /// ends the run early after that step's checkpoint without changing the schedule (as a killed run would).
+    /// </summary>
+    public EvalResult? Run(CancellationToken cancel = default, long stopAfterStep = 0)
+    {
+        var c = _config;
+        if (c.Threads > 0) torch.set_num_threads(c.Threads);
+        Directory.CreateDirectory(_runDir);
+        File.WriteAllText(Path.Combine(_runDir, "config.json"), c.ToJson());
+        using var log = new RunLog(_runDir, append: _progress.Step > 0);
+        long total = TotalSteps;
+        _observer.RunStarted(c, total, _progress);
+        var clock = Stopwatch.StartNew();
+        var model = _detector.Module;
+        model.train();
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var window = new Dictionary<string, double>();
+        int windowCount = 0;
+        bool stop = false;
+        int epoch = _progress.Epoch;
+        for (; epoch < c.Epochs && !stop; epoch++)
+        {
+            int startBatch = epoch == _progress.Epoch ? _progress.BatchInEpoch : 0;
+            int batchIndex = startBatch;
+            foreach (var batch in _data.TrainLoader.Epoch(epoch, startBatch, cancel))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                long step = _progress.Step + 1;
+                Dictionary<string, double> values;
+                using (batch)
+                using (torch.NewDisposeScope())
+                {
+                    var terms = _detector.Losses(batch);
+                    var (loss, vals) = WeightedLoss.Sum(terms, _detector.WeightDict);
+                    values = vals;
+                    WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
+                    values["loss"] = loss.item<double>();
+                    _optimizer.zero_grad();
+                    loss.backward();
+                    if (c.ClipMaxNorm > 0) nn.utils.clip_grad_norm_(parameters, c.ClipMaxNorm);
+                    _optimizer.step();
+                    _scheduler.step();
+                    _ema?.Update();
+                }
+                batchIndex = batch.Position + 1;
+                _progress = new TrainingProgress(epoch, batchIndex, step);
+                double lr = _optimizer.param_groups[0].lr;
+                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                foreach (var (k, v) in values) window[k] = window.GetValueOrDefault(k) + v;
+                windowCount++;
+                LossCurve.Add((step, values["loss"]));
+                _observer.StepDone(step, total, epoch, values, lr, seconds);
+                if (step % Math.Max(1, c.LogEvery) == 0 || step == total)
+                {
+                    var o = new JsonObject { ["step"] = step, ["epoch"] = epoch, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
+                    foreach (var (k, v) in window) o[k] = Math.Round(v / windowCount, 6);
+                    log.Write("train", o);
+                    window.Clear();
+                    windowCount = 0;
+                }
+                if (c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0) SaveCheckpoint();
+                bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+                if (stopAfterStep > 0 && step >= stopAfterStep)
+                {
+                    SaveCheckpoint();
+                    return null;
+                }
+                if ((c.MaxSteps > 0 && step >= c.MaxSteps) || outOfTime || cancel.IsCancellationRequested)
+                {
+                    if (outOfTime) _observer.Message($"time limit of {c.TimeLimitMinutes} minutes reached at step {step}");
+                    stop = true;
+                    break;
+                }
+            }
+            bool epochDone = !stop || _progress.BatchInEpoch >= _data.TrainLoader.BatchesPerEpoch;
+            if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
+            SaveCheckpoint();
+            bool last = stop || epoch + 1 >= c.Epochs;
+            if (epochDone && c.EvalEvery > 0 && (epoch + 1) % c.EvalEvery == 0 && !last) Evaluate(epoch, log);
+        }
+        var result = Evaluate(Math.Max(0, _progress.Epoch - 1), log);
+        File.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    EvalResult Evaluate(int epoch, RunLog log)
+    {
+        _observer.EvaluationStarted(epoch);
+        _ema?.Swap();
+        try
+        {
+            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth);
+            var o = r.ToJson();
+            o["epoch"] = epoch;
+            o["step"] = _progress.Step;
+            log.Write("eval", o);
+            LastEval = r;
+            _observer.EvaluationDone(epoch, r);
+            return r;
+        }
+        finally
+        {
+            _ema?.Swap();
+        }
+    }
+
+    void SaveCheckpoint()
+        => Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
+            new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
+
+    public void Dispose()
+    {
+        _ema?.Dispose();
+        _optimizer.Dispose();
+    }
+}
