@@ -3,11 +3,18 @@ using System.Runtime.InteropServices;
 namespace DetrSharp.Torch.Native;
 
 /// <summary>The shim's C ABI (native/src). Handles are at::Tensor* / at::Generator* as IntPtr.</summary>
-internal static unsafe class NativeMethods
+internal static unsafe partial class NativeMethods
 {
     const string L = NativeLoader.LibName;
 
-    static NativeMethods() => NativeLoader.EnsureRegistered();
+    static NativeMethods()
+    {
+        NativeLoader.EnsureRegistered();
+        // DESIGN: intra-op threads default to the core count (libtorch's own default counts physical
+        // cores only); OMP_NUM_THREADS, when set, keeps libtorch's choice.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")))
+            dsh_set_num_threads(Environment.ProcessorCount);
+    }
 
     // errors.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_last_error();
