@@ -32,5 +32,7 @@ public static class CliApp
         yield return Commands.CocoEvalCommand.Create();
         yield return Commands.SynthCommand.Create();
         yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
+        yield return PredictCommand.Create();
     }
 }

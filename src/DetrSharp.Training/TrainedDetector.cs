@@ -1,0 +1,71 @@
+using DetrSharp.Data.Imaging;
+using DetrSharp.Data.Loading;
+using DetrSharp.Data.Synthetic;
+using DetrSharp.Data.Transforms;
+using DetrSharp.Torch;
+using DetrSharp.Torch.Serialization;
+using DetrSharp.Training.Detr;
+
+namespace DetrSharp.Training;
+
+/// <summary>A detector restored from a training checkpoint, with its config and class names, ready to predict.</summary>
+public sealed class TrainedDetector : IDisposable
+{
+    TrainedDetector(IDetector detector, TrainConfig config, IReadOnlyList<string> classNames, TrainingProgress progress)
+    {
+        Detector = detector;
+        Config = config;
+        ClassNames = classNames;
+        Progress = progress;
+    }
+
+    public IDetector Detector { get; }
+    public TrainConfig Config { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public TrainingProgress Progress { get; }
+
+    /// <summary>Loads a checkpoint written by `detrsharp train` (the EMA weights when asked and present).</summary>
+    public static TrainedDetector Load(string path, bool useEma = false)
+    {
+        using var ckpt = Checkpoint.Load(path);
+        var config = ckpt.Config;
+        if (!ckpt.Root.TryGetValue("class_names", out var names) || names is not List<object?> list)
+            throw new CheckpointFormatException(path, "no 'class_names' entry: not written by `detrsharp train`");
+        var classNames = list.Select(n => n as string ?? throw new CheckpointFormatException(path, "class_names must be strings")).ToList();
+        var detector = DetrDetector.Create(config with { InitFrom = null }, classNames.Count);
+        try
+        {
+            var weights = useEma ? ckpt.Ema ?? throw new ArgumentException($"{path}: the run kept no EMA weights (ema = 0)") : ckpt.Model;
+            detector.Module.load_state_dict(weights, strict: !useEma);
+            detector.Module.eval();
+            return new TrainedDetector(detector, config, classNames, ckpt.Progress);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Detections on one image file (resized as for validation), in the image's pixels.</summary>
+    public ImageDetections Predict(string imagePath, float scoreThreshold)
+    {
+        var image = ImageCodec.Decode(imagePath);
+        return Predict(image, scoreThreshold);
+    }
+
+    public ImageDetections Predict(RgbImage image, float scoreThreshold)
+    {
+        var sample = new DetectionSample
+        {
+            Image = image, Boxes = Array.Empty<float>(), Labels = Array.Empty<int>(), Areas = Array.Empty<float>(),
+            ImageId = 0, OriginalWidth = image.Width, OriginalHeight = image.Height,
+        };
+        var rng = new Xoshiro256StarStar(0);
+        sample = DetrTransforms.Val(Config.ValSize, Config.MaxSize).Apply(sample, ref rng);
+        using var batch = Collate.Make(new[] { sample });
+        return Detector.Predict(batch, scoreThreshold)[0];
+    }
+
+    public void Dispose() => Detector.Dispose();
+}
