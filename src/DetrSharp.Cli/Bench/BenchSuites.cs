@@ -5,5 +5,12 @@ public static class BenchSuites
 {
     public static IReadOnlyList<IBenchSuite> All { get; } = new IBenchSuite[]
     {
+        new InteropBench(),
+        new MemoryBench(),
+        new CocoEvalBench(),
+        new LsaBench(),
+        new MatcherBench(),
+        new CheckpointBench(),
+        new DetrStepBench(),
     };
 }

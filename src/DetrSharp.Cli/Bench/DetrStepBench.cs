@@ -1,0 +1,122 @@
+using DetrSharp.Detection.Losses;
+using DetrSharp.Detection.Matching;
+using DetrSharp.Detection.Models;
+using DetrSharp.Torch;
+
+namespace DetrSharp.Cli.Bench;
+
+/// <summary>
+/// `detrsharp bench detr-step`: DETR-R50 with the reference's default arguments (6+6 layers, 100 queries,
+/// aux loss, random init) — one training step on a batch of 2 images of 512×512 (forward, SetCriterion with
+/// aux losses, backward, clip_grad_norm 0.1, AdamW with the backbone's own learning rate) and inference on one
+/// 800×1066 image (eval, no_grad) — against facebookresearch/detr's times (../shared/perf/REFERENCE.md).
+/// Every step runs in a dispose scope.
+/// </summary>
+public sealed class DetrStepBench : IBenchSuite
+{
+    const int TargetsPerImage = 8;
+
+    public string Name => "detr-step";
+    public string Description => "DETR-R50 training step (batch 2, 512x512) and inference (800x1066) vs facebookresearch/detr";
+
+    public IEnumerable<BenchResult> Run(BenchOptions options)
+    {
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        int runs = options.Runs > 0 ? options.Runs : 5;
+        int warmup = options.Warmup > 0 ? options.Warmup : 1;
+        torch.manual_seed(42);
+        var config = new DetrConfig();
+        using var model = DetrBuilder.Build(config);
+        yield return TrainStep(model, config, runs, warmup);
+        yield return Inference(model, runs, warmup);
+    }
+
+    static BenchResult TrainStep(DETR model, DetrConfig config, int runs, int warmup)
+    {
+        using var gen = new Generator(seed: 512);
+        using var data = torch.NewDisposeScope();
+        var images = torch.randn([2, 3, 512, 512], generator: gen);                      // [B, 3, H, W]
+        var mask = torch.zeros([2, 512, 512], ScalarType.Bool);                          // [B, H, W]
+        var samples = new NestedTensor(images, mask);
+        var targets = new DetectionTarget[2];
+        for (int b = 0; b < 2; b++)
+        {
+            var labels = torch.randint(0, config.NumClasses, [TargetsPerImage], ScalarType.Int64, generator: gen); // [T]
+            var centre = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.6).add(0.2);                        // [T, 2]
+            var size = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.3).add(0.05);                         // [T, 2]
+            targets[b] = new DetectionTarget(labels, torch.cat([centre, size], 1));                                 // [T, 4] cxcywh
+        }
+
+        var criterion = new SetCriterion((int)config.NumClasses, new HungarianMatcher(HungarianMatcherOptions.Detr),
+            LossWeights.Detr(config.DecLayers, auxLoss: config.AuxLoss), eosCoef: 0.1,
+            [CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality]);
+        var (backboneParams, rest) = model.ParameterGroups();
+        using var optimizer = new optim.AdamW(
+            [new optim.ParamGroup(rest, lr: 1e-4), new optim.ParamGroup(backboneParams, lr: config.LrBackbone)], weight_decay: 1e-4);
+        var trainable = model.parameters().Where(p => p.requires_grad).ToArray();
+        model.train();
+        double loss = double.NaN;
+
+        void Step()
+        {
+            using var scope = torch.NewDisposeScope();
+            var outputs = model.forward(samples);
+            var losses = criterion.Forward(outputs.ToDetectionOutput(), targets);
+            var total = criterion.WeightedTotal(losses);
+            optimizer.zero_grad();
+            total.backward();
+            nn.utils.clip_grad_norm_(trainable, 0.1);
+            optimizer.step();
+            loss = total.item<float>();
+        }
+
+        var result = Measure("detr_r50_train_step_b2_512", Step, warmup, runs);
+        AddReference(result, 4216, 2938);
+        result.Extra["loss"] = Math.Round(loss, 4);
+        return result;
+    }
+
+    static BenchResult Inference(DETR model, int runs, int warmup)
+    {
+        using var gen = new Generator(seed: 800);
+        using var data = torch.NewDisposeScope();
+        var samples = new NestedTensor(torch.randn([1, 3, 800, 1066], generator: gen), torch.zeros([1, 800, 1066], ScalarType.Bool));
+        model.eval();
+
+        void Infer()
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            model.forward(samples);
+        }
+
+        var result = Measure("detr_r50_infer_b1_800x1066", Infer, warmup, runs);
+        AddReference(result, 1812, 1632);
+        model.train();
+        return result;
+    }
+
+    // Wall times, plus the process's CPU time per timed run: on a shared, loaded machine the CPU time shows
+    // the work done even when the wall time mostly measures waiting for a core.
+    static BenchResult Measure(string name, Action action, int warmup, int runs)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        var times = BenchTimer.Measure(action, 0, runs);
+        process.Refresh();
+        var cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / runs;
+        var result = new BenchResult { Case = name, RunsMs = times };
+        result.Extra["cpu_ms_per_run"] = Math.Round(cpuMs, 1);
+        return result;
+    }
+
+    static void AddReference(BenchResult result, double referenceMs, double referenceMinMs)
+    {
+        result.Extra["reference_ms"] = referenceMs;
+        result.Extra["reference_min_ms"] = referenceMinMs;
+        result.Extra["speedup_vs_reference"] = Math.Round(referenceMs / result.MedianMs, 3);
+        result.Extra["threads"] = torch.get_num_threads();
+    }
+}

@@ -1,0 +1,76 @@
+using DetrSharp.Torch;
+
+namespace DetrSharp.Detection.Models;
+
+/// <summary>
+/// DETR's <c>Backbone</c> (BackboneBase): a <see cref="ResNet"/> registered as child <c>body</c>, whose stem and
+/// layer1 are frozen (every parameter whose name lacks layer2/3/4 gets requires_grad false; all of them when
+/// the backbone is not trained, i.e. lr_backbone is 0). Its forward turns a padded batch into feature maps,
+/// each with the padding mask resized to it.
+/// </summary>
+public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
+{
+    readonly ResNet _body;
+
+    /// <param name="depth">ResNet-18/34/50/101</param>
+    /// <param name="trainBackbone">false freezes every parameter (the reference's lr_backbone = 0)</param>
+    /// <param name="returnIntermediateLayers">return layer1..layer4 instead of layer4 alone (the reference's args.masks)</param>
+    /// <param name="dilation">DC5: replace layer4's stride by dilation (output stride 16)</param>
+    /// <param name="norm">frozen batch norm as DETR, or trainable batch norm</param>
+    public Backbone(ResNetDepth depth, bool trainBackbone = true, bool returnIntermediateLayers = false, bool dilation = false,
+        ResNetNorm norm = ResNetNorm.Frozen, Device? device = null) : base(nameof(Backbone))
+    {
+        _body = register_module("body", new ResNet(depth, new[] { false, false, dilation }, norm, device));
+        TrainBackbone = trainBackbone;
+        ReturnIntermediateLayers = returnIntermediateLayers;
+        Dilation = dilation;
+        foreach (var (name, p) in _body.named_parameters())
+            if (!trainBackbone || (!name.Contains("layer2") && !name.Contains("layer3") && !name.Contains("layer4")))
+                p.requires_grad = false;
+    }
+
+    /// <summary>The ResNet body (child <c>body</c>).</summary>
+    public ResNet Body => _body;
+
+    /// <summary>Whether layer2..layer4 are trained.</summary>
+    public bool TrainBackbone { get; }
+
+    /// <summary>Whether all four stages are returned.</summary>
+    public bool ReturnIntermediateLayers { get; }
+
+    /// <summary>Whether layer4 is dilated (DC5).</summary>
+    public bool Dilation { get; }
+
+    /// <summary>Channels of the last feature map: 512 (ResNet-18/34) or 2048 (ResNet-50/101), as the reference's num_channels.</summary>
+    public long NumChannels => _body.Depth.NumChannels();
+
+    /// <summary>Channels of each returned feature map, in order.</summary>
+    public long[] Channels => ReturnIntermediateLayers ? _body.StageChannels : new[] { _body.StageChannels[3] };
+
+    /// <summary>Stride of each returned feature map relative to the input, in order.</summary>
+    public long[] Strides
+    {
+        get
+        {
+            long[] all = { 4, 8, 16, Dilation ? 16 : 32 };
+            return ReturnIntermediateLayers ? all : new[] { all[3] };
+        }
+    }
+
+    /// <summary>Feature maps of the padded batch, each with its own mask.</summary>
+    /// <param name="samples">tensors [batch, 3, H, W]; mask [batch, H, W], true on padding</param>
+    /// <returns>one NestedTensor per returned stage: [batch, Channels[i], h_i, w_i] and mask [batch, h_i, w_i]</returns>
+    public override NestedTensor[] forward(NestedTensor samples)
+    {
+        var mask = samples.Mask
+            ?? throw new ArgumentException("Backbone: the NestedTensor has no mask; DETR needs the padding mask [batch, H, W]", nameof(samples));
+        var features = _body.ForwardFeatures(samples.Tensors, ReturnIntermediateLayers);
+        var result = new NestedTensor[features.Length];
+        for (int i = 0; i < features.Length; i++)
+        {
+            var x = features[i];                                              // [B, C_i, h_i, w_i]
+            result[i] = new NestedTensor(x, NestedTensor.ResizeMask(mask, x.size(-2), x.size(-1))); // mask [B, h_i, w_i]
+        }
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+using DetrSharp.Torch;
+
+namespace DetrSharp.Detection.Models;
+
+/// <summary>
+/// DETR's <c>PositionEmbeddingSine</c>: the sine/cosine encoding of "Attention is all you need" applied to the
+/// cumulative count of valid (unpadded) pixels along y and x. Padded positions keep the last valid cumulative
+/// value (fully padded rows/columns are 0); with normalize, counts are divided by the last one (+1e-6) and
+/// scaled to [0, scale]. Channels: y features first, then x; in each, sin and cos interleaved
+/// (channel 2i = sin, 2i + 1 = cos, frequency temperature^(2⌊i/2⌋ / num_pos_feats)). No parameters.
+/// </summary>
+public sealed class PositionEmbeddingSine : PositionEmbedding
+{
+    const double Eps = 1e-6;
+
+    /// <param name="numPosFeats">features per axis (hidden_dim / 2 in DETR); must be even</param>
+    /// <param name="temperature">the base of the frequencies (10000)</param>
+    /// <param name="normalize">normalise the counts to [0, scale]</param>
+    /// <param name="scale">the normalised range; only with normalize; 2π when null</param>
+    public PositionEmbeddingSine(long numPosFeats = 64, double temperature = 10000, bool normalize = false, double? scale = null)
+        : base(nameof(PositionEmbeddingSine), numPosFeats)
+    {
+        if (numPosFeats % 2 != 0)
+            throw new ArgumentException($"PositionEmbeddingSine: num_pos_feats must be even (sin and cos interleave), got {numPosFeats}", nameof(numPosFeats));
+        if (scale is not null && !normalize)
+            throw new ArgumentException("PositionEmbeddingSine: normalize should be True if scale is passed", nameof(scale));
+        Temperature = temperature;
+        Normalize = normalize;
+        Scale = scale ?? 2 * Math.PI;
+    }
+
+    /// <summary>The base of the frequencies.</summary>
+    public double Temperature { get; }
+
+    /// <summary>Whether the counts are normalised to [0, <see cref="Scale"/>].</summary>
+    public bool Normalize { get; }
+
+    /// <summary>The normalised range (2π by default).</summary>
+    public double Scale { get; }
+
+    /// <param name="x">tensors [batch, C, H, W] (only the device is used); mask [batch, H, W], true on padding</param>
+    /// <returns>[batch, 2 × num_pos_feats, H, W] float32, y features first</returns>
+    public override Tensor forward(NestedTensor x)
+    {
+        var mask = x.Mask ?? throw new ArgumentException("PositionEmbeddingSine: the NestedTensor has no mask", nameof(x));
+        return Encode(mask);
+    }
+
+    /// <summary>The encoding of a padding mask.</summary>
+    /// <param name="mask">[batch, H, W] bool, true on padding</param>
+    /// <returns>[batch, 2 × num_pos_feats, H, W] float32</returns>
+    public Tensor Encode(Tensor mask)
+    {
+        if (mask.dim() != 3 || mask.dtype != ScalarType.Bool)
+            throw new ArgumentException($"PositionEmbeddingSine: mask must be bool [batch, H, W], got {mask.dtype.Name()} {ShapeText.Format(mask)}", nameof(mask));
+        using var scope = torch.NewDisposeScope();
+        var notMask = mask.logical_not();
+        var yEmbed = notMask.cumsum(1, ScalarType.Float32);                   // [B, H, W]
+        var xEmbed = notMask.cumsum(2, ScalarType.Float32);                   // [B, H, W]
+        if (Normalize)
+        {
+            yEmbed = yEmbed.div(yEmbed[TensorIndex.Colon, TensorIndex.Slice(-1), TensorIndex.Colon].add(Eps)).mul(Scale);
+            xEmbed = xEmbed.div(xEmbed[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(-1)].add(Eps)).mul(Scale);
+        }
+        var dimT = DimT(mask.device);                                          // [F]
+        var posX = Interleave(xEmbed.unsqueeze(-1).div(dimT));                 // [B, H, W, F]
+        var posY = Interleave(yEmbed.unsqueeze(-1).div(dimT));                 // [B, H, W, F]
+        var pos = torch.cat(new[] { posY, posX }, 3).permute(0, 3, 1, 2);      // [B, 2F, H, W]
+        return scope.MoveToOuter(pos);
+    }
+
+    // temperature ** (2 * (arange(F) // 2) / F), in float32 as the reference.
+    Tensor DimT(Device device)
+    {
+        var exponent = torch.arange(NumPosFeats, ScalarType.Float32, device).floor_divide(2).mul(2).div(NumPosFeats); // [F]
+        return torch.full(new[] { NumPosFeats }, Temperature, ScalarType.Float32, device).pow(exponent);
+    }
+
+    // stack((p[..., 0::2].sin(), p[..., 1::2].cos()), dim=4).flatten(3)
+    static Tensor Interleave(Tensor p)
+    {
+        var sin = p[TensorIndex.Ellipsis, TensorIndex.Slice(0, null, 2)].sin(); // [B, H, W, F/2]
+        var cos = p[TensorIndex.Ellipsis, TensorIndex.Slice(1, null, 2)].cos(); // [B, H, W, F/2]
+        return torch.stack(new[] { sin, cos }, 4).flatten(3);                 // [B, H, W, F]
+    }
+}
