@@ -16,19 +16,19 @@ public sealed record TrainConfig
     /// <summary>Images of the synthetic set (when <see cref="Data"/> is null).</summary>
     public int SynthTrain { get; init; } = 1000;
     public int SynthVal { get; init; } = 200;
-    public int SynthSize { get; init; } = 128;
+    public int SynthSize { get; init; } = 192;
     /// <summary>Shorter-side sizes for multi-scale training.</summary>
-    public int[] TrainScales { get; init; } = [112, 128, 144, 160];
-    public int MaxSize { get; init; } = 213;
+    public int[] TrainScales { get; init; } = [160, 176, 192, 208, 224];
+    public int MaxSize { get; init; } = 320;
     /// <summary>The crop path of DETR's recipe: resize to one of these, crop to [crop_min, crop_max], resize again.</summary>
-    public int[] CropResize { get; init; } = [128, 144];
-    public int CropMin { get; init; } = 96;
-    public int CropMax { get; init; } = 128;
-    public int ValSize { get; init; } = 128;
+    public int[] CropResize { get; init; } = [176, 192];
+    public int CropMin { get; init; } = 128;
+    public int CropMax { get; init; } = 192;
+    public int ValSize { get; init; } = 192;
     public bool SkipBadSamples { get; init; }
 
     // ---- optimisation -------------------------------------------------------------------------------------
-    public int Epochs { get; init; } = 40;
+    public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 8;
     public double Lr { get; init; } = 2e-4;
     public double LrBackbone { get; init; } = 2e-4;
@@ -43,7 +43,7 @@ public sealed record TrainConfig
     /// <summary>Stop after this many steps (0 = run all epochs): short runs, tests, time budgets.</summary>
     public long MaxSteps { get; init; }
     /// <summary>Stop (after a checkpoint) when this much time has passed (0 = no limit).</summary>
-    public double TimeLimitMinutes { get; init; }
+    public double TimeLimitMinutes { get; init; } = 15;
 
     // ---- model ------------------------------------------------------------------------------------------------
     public string Backbone { get; init; } = "resnet18";
@@ -77,7 +77,7 @@ public sealed record TrainConfig
     public int Threads { get; init; }
     /// <summary>Data workers (0 = core count).</summary>
     public int Workers { get; init; }
-    public int EvalEvery { get; init; } = 5;
+    public int EvalEvery { get; init; } = 10;
     public int LogEvery { get; init; } = 10;
     /// <summary>Steps between checkpoints (0 = at the end of each epoch only).</summary>
     public int CheckpointEvery { get; init; }

@@ -22,6 +22,9 @@ public sealed class Trainer : IDisposable
     readonly optim.lr_scheduler.LambdaLR _scheduler;
     readonly ModelEma? _ema;
     TrainingProgress _progress = new(0, 0, 0);
+    // with a time limit, the share of it used so far: the cosine follows whichever of steps and time is
+    // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
+    double _timeFraction;
 
     public Trainer(IDetector detector, TrainingData data, TrainConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -39,7 +42,7 @@ public sealed class Trainer : IDisposable
         else foreach (var p in backbone) p.requires_grad = false; // lr_backbone 0 freezes the backbone, as the reference
         _optimizer = new optim.AdamW(groups, lr: config.Lr, weight_decay: config.WeightDecay);
         long total = TotalSteps;
-        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config, step, total));
+        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config, step, total, _timeFraction));
         if (config.Ema > 0) _ema = new ModelEma(model, config.Ema);
     }
 
@@ -59,7 +62,7 @@ public sealed class Trainer : IDisposable
     public List<(long step, double loss)> LossCurve { get; } = new();
 
     /// <summary>Linear warm-up from 1% to 100%, then cosine to 1% or ×0.1 at lr_drop (epochs).</summary>
-    static double LrFactor(TrainConfig c, long step, long total)
+    static double LrFactor(TrainConfig c, long step, long total, double timeFraction)
     {
         if (c.WarmupSteps > 0 && step < c.WarmupSteps) return 0.01 + 0.99 * step / c.WarmupSteps;
         if (c.LrSchedule == "step")
@@ -67,6 +70,7 @@ public sealed class Trainer : IDisposable
             return step >= (long)c.LrDrop * Math.Max(1, total / Math.Max(1, c.Epochs)) ? 0.1 : 1.0;
         }
         double t = total <= c.WarmupSteps ? 1 : (double)(step - c.WarmupSteps) / (total - c.WarmupSteps);
+        t = Math.Max(t, timeFraction);
         return 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(t, 0, 1)));
     }
 
@@ -122,6 +126,7 @@ public sealed class Trainer : IDisposable
                     loss.backward();
                     if (c.ClipMaxNorm > 0) nn.utils.clip_grad_norm_(parameters, c.ClipMaxNorm);
                     _optimizer.step();
+                    if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
                     _scheduler.step();
                     _ema?.Update();
                 }
