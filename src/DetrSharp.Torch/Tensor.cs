@@ -12,10 +12,15 @@ public sealed partial class Tensor : IDisposable
 {
     IntPtr _handle;
     internal DisposeScope? Scope;
+    static long _live;
+
+    /// <summary>Native tensor handles currently owned by <see cref="Tensor"/> objects (for leak checks).</summary>
+    public static long LiveHandles => Interlocked.Read(ref _live);
 
     internal Tensor(IntPtr handle)
     {
         _handle = TorchException.Check(handle);
+        Interlocked.Increment(ref _live);
         DisposeScope.Register(this);
     }
 
@@ -48,7 +53,11 @@ public sealed partial class Tensor : IDisposable
     void Free()
     {
         var h = Interlocked.Exchange(ref _handle, IntPtr.Zero);
-        if (h != IntPtr.Zero) NativeMethods.dsh_tensor_free(h);
+        if (h != IntPtr.Zero)
+        {
+            NativeMethods.dsh_tensor_free(h);
+            Interlocked.Decrement(ref _live);
+        }
     }
 
     /// <summary>Moves this tensor to the enclosing dispose scope (see <see cref="DisposeScope.MoveToOuter{T}"/>).</summary>

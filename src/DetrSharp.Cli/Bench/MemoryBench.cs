@@ -25,6 +25,8 @@ public sealed class MemoryBench : IBenchSuite
         var times = new List<double>(steps);
         double rssStart = RssMb(), rss1000 = double.NaN, rssEnd = double.NaN;
         double firstLoss = double.NaN, lastLoss = double.NaN;
+        long live1000 = 0;
+        double heap1000 = 0;
         for (int step = 1; step <= steps; step++)
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -38,7 +40,7 @@ public sealed class MemoryBench : IBenchSuite
                 if (step == steps) lastLoss = loss.item<float>();
             }
             times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            if (step == Math.Min(1000, steps)) rss1000 = RssMb();
+            if (step == Math.Min(1000, steps)) { rss1000 = RssMb(); live1000 = Tensor.LiveHandles; heap1000 = ManagedMb(); }
         }
         rssEnd = RssMb();
         var r = new BenchResult { Case = "mlp_adamw_10000_steps", RunsMs = times };
@@ -47,10 +49,18 @@ public sealed class MemoryBench : IBenchSuite
         r.Extra["rss_mb_at_1000"] = Math.Round(rss1000, 1);
         r.Extra["rss_mb_at_10000"] = Math.Round(rssEnd, 1);
         r.Extra["growth_percent"] = Math.Round(100 * (rssEnd - rss1000) / rss1000, 2);
+        r.Extra["managed_heap_mb_at_1000"] = Math.Round(heap1000, 1);
+        r.Extra["managed_heap_mb_at_end"] = Math.Round(ManagedMb(), 1);
+        r.Extra["gen0_collections"] = GC.CollectionCount(0);
+        r.Extra["live_tensors_at_1000"] = live1000;
+        r.Extra["live_tensors_at_end"] = Tensor.LiveHandles;
         r.Extra["first_loss"] = Math.Round(firstLoss, 6);
         r.Extra["last_loss"] = Math.Round(lastLoss, 6);
         return new[] { r };
     }
+
+    /// <summary>The GC's committed heap (managed memory inside the resident set).</summary>
+    static double ManagedMb() => GC.GetTotalMemory(false) / (1024.0 * 1024.0);
 
     /// <summary>Resident set size from /proc/self/statm (falls back to the process's working set).</summary>
     static double RssMb()

@@ -130,6 +130,7 @@ public sealed class Op
     {
         Span<OpOut> outs = stackalloc OpOut[4];
         int n = Call(args, outs);
+        for (int k = 1; k < n; k++) Release(outs[k]); // outputs the caller did not ask for
         return n == 0 ? null : ToTensor(outs[0]);
     }
 
