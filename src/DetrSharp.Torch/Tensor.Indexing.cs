@@ -73,7 +73,7 @@ public sealed partial class Tensor
         foreach (var ix in indices)
         {
             if (ix.Kind == TensorIndex.K.Ellipsis) ellipses++;
-            else if (ix.Kind == TensorIndex.K.Tensor) consumed += ix.Tensor!.dtype is ScalarType.Bool or ScalarType.Byte ? (int)ix.Tensor.dim() : 1;
+            else if (ix.Kind == TensorIndex.K.Tensor) consumed += (int)DimsTaken(ix.Tensor!);
             else if (ix.Kind != TensorIndex.K.None) consumed++;
         }
         if (ellipses > 1) throw new ArgumentException("an index can only have a single ellipsis");
@@ -111,7 +111,7 @@ public sealed partial class Tensor
                     advanced ??= new List<Tensor?>();
                     // aten::index gives a k-dim boolean mask k dims, every other entry one
                     while (covered < d) { advanced.Add(null); covered++; }
-                    long span = ix.Tensor!.dtype is ScalarType.Bool or ScalarType.Byte ? ix.Tensor.dim() : 1;
+                    long span = DimsTaken(ix.Tensor!);
                     advanced.Add(ix.Tensor);
                     covered += span;
                     d += span;
@@ -126,6 +126,9 @@ public sealed partial class Tensor
         }
         return (result, advanced?.ToArray());
     }
+
+    /// <summary>Dims an index tensor consumes: a k-dim boolean (or uint8) mask takes k, an integer tensor one.</summary>
+    static long DimsTaken(Tensor index) => index.dtype is ScalarType.Bool or ScalarType.Byte ? index.dim() : 1;
 
     public Tensor gather(long dim, Tensor index) => GatherOp.Tensor(this, dim, index);
     public Tensor scatter(long dim, Tensor index, Tensor src) => ScatterOp.Tensor(this, dim, index, src);

@@ -1,3 +1,4 @@
+using DetrSharp.Detection.Losses;
 using DetrSharp.Torch;
 
 namespace DetrSharp.Training;
@@ -8,7 +9,6 @@ public static class WeightedLoss
     /// <summary>Weighted total (a 0-d tensor with gradient) and every term's value as a double.</summary>
     public static (Tensor total, Dictionary<string, double> values) Sum(IReadOnlyDictionary<string, Tensor> terms, IReadOnlyDictionary<string, double> weights)
     {
-        Tensor? total = null;
         var values = new Dictionary<string, double>(terms.Count);
         // one copy-out for all terms: stack their detached values
         var names = terms.Keys.ToArray();
@@ -18,13 +18,9 @@ public static class WeightedLoss
             var v = all.data<double>();
             for (int i = 0; i < names.Length; i++) values[names[i]] = v[i];
         }
-        foreach (var (name, w) in weights)
-        {
-            if (!terms.TryGetValue(name, out var t)) continue;
-            var term = t * w;
-            total = total is null ? term : total + term;
-        }
-        return (total ?? throw new InvalidOperationException("no loss term has a weight: check the weight dict"), values);
+        if (!terms.Keys.Any(weights.ContainsKey))
+            throw new InvalidOperationException("no loss term has a weight: check the weight dict");
+        return (LossWeights.WeightedTotal(terms, weights), values);
     }
 
     /// <summary>Throws <see cref="NonFiniteLossException"/> naming the first weighted term that is NaN or infinite.</summary>
