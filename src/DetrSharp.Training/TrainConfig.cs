@@ -50,6 +50,8 @@ public sealed record TrainConfig
     /// <summary>Regular (trainable) BatchNorm in the backbone: needed when training from scratch.</summary>
     public bool TrainableBatchNorm { get; init; } = true;
     public bool Dilation { get; init; }
+    /// <summary>ResNet stages: 4, or 3 to end at layer3 (feature stride 16 instead of 32).</summary>
+    public int BackboneStages { get; init; } = 4;
     public int HiddenDim { get; init; } = 128;
     public int Nheads { get; init; } = 8;
     public int EncLayers { get; init; } = 2;
@@ -58,6 +60,8 @@ public sealed record TrainConfig
     public double Dropout { get; init; }
     public int NumQueries { get; init; } = 30;
     public bool PreNorm { get; init; }
+    /// <summary>DAB-DETR's anchor-box queries (refined layer by layer) instead of DETR's learned query positions.</summary>
+    public bool AnchorBoxes { get; init; }
     public bool AuxLoss { get; init; } = true;
     public string PositionEmbedding { get; init; } = "sine";
     /// <summary>Checkpoint (PyTorch or DetrSharp) to start the model from; loaded non-strictly.</summary>
@@ -118,6 +122,8 @@ public sealed record TrainConfig
         Check(DecLayers > 0, "dec_layers must be positive");
         Check(LrSchedule is "cosine" or "step", $"lr_schedule must be \"cosine\" or \"step\" (got \"{LrSchedule}\")");
         Check(TrainScales.Length > 0 && TrainScales.All(s => s > 0), "train_scales must be positive sizes");
+        Check(BackboneStages is 3 or 4, $"backbone_stages must be 3 or 4 (got {BackboneStages})");
+        Check(!(Dilation && BackboneStages != 4), "dilation changes layer4, which backbone_stages 3 drops");
         Check(Ema == 0 || (Ema > 0 && Ema < 1), $"ema must be 0 or in (0, 1) (got {Ema})");
         Check(Backbone is "resnet18" or "resnet34" or "resnet50" or "resnet101", $"backbone must be resnet18/34/50/101 (got \"{Backbone}\")");
         return this;

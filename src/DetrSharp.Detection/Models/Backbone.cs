@@ -17,10 +17,13 @@ public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
     /// <param name="returnIntermediateLayers">return layer1..layer4 instead of layer4 alone (the reference's args.masks)</param>
     /// <param name="dilation">DC5: replace layer4's stride by dilation (output stride 16)</param>
     /// <param name="norm">frozen batch norm as DETR, or trainable batch norm</param>
+    /// <param name="stages">4, or 3 to end after layer3 (output stride 16 for small images, without DC5's cost)</param>
     public Backbone(ResNetDepth depth, bool trainBackbone = true, bool returnIntermediateLayers = false, bool dilation = false,
-        ResNetNorm norm = ResNetNorm.Frozen, Device? device = null) : base(nameof(Backbone))
+        ResNetNorm norm = ResNetNorm.Frozen, Device? device = null, int stages = 4) : base(nameof(Backbone))
     {
-        _body = register_module("body", new ResNet(depth, new[] { false, false, dilation }, norm, device));
+        if (dilation && stages < 4)
+            throw new ArgumentException($"Backbone: dilation (DC5) changes layer4, which a {stages}-stage body does not have", nameof(dilation));
+        _body = register_module("body", new ResNet(depth, new[] { false, false, dilation }, norm, device, stages));
         TrainBackbone = trainBackbone;
         ReturnIntermediateLayers = returnIntermediateLayers;
         Dilation = dilation;
@@ -41,19 +44,20 @@ public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
     /// <summary>Whether layer4 is dilated (DC5).</summary>
     public bool Dilation { get; }
 
-    /// <summary>Channels of the last feature map: 512 (ResNet-18/34) or 2048 (ResNet-50/101), as the reference's num_channels.</summary>
-    public long NumChannels => _body.Depth.NumChannels();
+    /// <summary>Channels of the last feature map: 512 (ResNet-18/34) or 2048 (ResNet-50/101), as the reference's
+    /// num_channels; 256 or 1024 for a body ending at layer3.</summary>
+    public long NumChannels => _body.StageChannels[^1];
 
     /// <summary>Channels of each returned feature map, in order.</summary>
-    public long[] Channels => ReturnIntermediateLayers ? _body.StageChannels : new[] { _body.StageChannels[3] };
+    public long[] Channels => ReturnIntermediateLayers ? _body.StageChannels : new[] { _body.StageChannels[^1] };
 
     /// <summary>Stride of each returned feature map relative to the input, in order.</summary>
     public long[] Strides
     {
         get
         {
-            long[] all = { 4, 8, 16, Dilation ? 16 : 32 };
-            return ReturnIntermediateLayers ? all : new[] { all[3] };
+            long[] all = new long[] { 4, 8, 16, Dilation ? 16 : 32 }[.._body.Stages];
+            return ReturnIntermediateLayers ? all : new[] { all[^1] };
         }
     }
 

@@ -15,7 +15,7 @@ public static class DetrBuilder
         config.Validate();
         var backbone = BuildBackbone(config, device);
         var transformer = BuildTransformer(config, device);
-        return new DETR(backbone, transformer, config.NumClasses, config.NumQueries, config.AuxLoss, device);
+        return new DETR(backbone, transformer, config.NumClasses, config.NumQueries, config.AuxLoss, device, config.AnchorBoxes);
     }
 
     /// <summary>Backbone and position encoding (models/backbone.py build_backbone).</summary>
@@ -23,7 +23,7 @@ public static class DetrBuilder
     {
         var position = BuildPositionEncoding(config, device);
         var backbone = new Backbone(config.BackboneDepth, config.TrainBackbone, config.ReturnIntermediateLayers, config.Dilation,
-            config.BackboneNorm, device);
+            config.BackboneNorm, device, config.BackboneStages);
         return new Joiner(backbone, position);
     }
 
@@ -42,5 +42,5 @@ public static class DetrBuilder
     /// <summary>The transformer (models/transformer.py build_transformer).</summary>
     public static Transformer BuildTransformer(DetrConfig config, Device? device = null)
         => new(config.HiddenDim, config.NHeads, config.EncLayers, config.DecLayers, config.DimFeedforward, config.Dropout,
-            TransformerActivation.ReLU, config.PreNorm, returnIntermediateDec: true, device);
+            TransformerActivation.ReLU, config.PreNorm, returnIntermediateDec: true, device, config.AnchorBoxes);
 }

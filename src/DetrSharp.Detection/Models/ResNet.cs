@@ -19,9 +19,14 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <param name="depth">18, 34, 50 or 101 layers</param>
     /// <param name="replaceStrideWithDilation">for layer2..layer4: replace the stride-2 by dilation (DETR's DC5 is [false, false, true])</param>
     /// <param name="norm">frozen (DETR) or trainable batch norm</param>
-    public ResNet(ResNetDepth depth, bool[]? replaceStrideWithDilation = null, ResNetNorm norm = ResNetNorm.Frozen, Device? device = null)
+    /// <param name="stages">4 (torchvision's ResNet) or 3: stop after layer3 (output stride 16 and a quarter of the
+    /// parameters, for small images; layer4 is then not built and its keys are absent from the state dict)</param>
+    public ResNet(ResNetDepth depth, bool[]? replaceStrideWithDilation = null, ResNetNorm norm = ResNetNorm.Frozen, Device? device = null,
+        int stages = 4)
         : base(nameof(ResNet))
     {
+        if (stages is < 1 or > 4)
+            throw new ArgumentOutOfRangeException(nameof(stages), $"ResNet: stages must be 1..4, got {stages}");
         replaceStrideWithDilation ??= new[] { false, false, false };
         if (replaceStrideWithDilation.Length != 3)
             throw new ArgumentException($"ResNet: replaceStrideWithDilation needs 3 values (layer2..layer4), got {replaceStrideWithDilation.Length}",
@@ -33,9 +38,9 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         register_module("relu", nn.ReLU(inplace: true));
         _maxpool = register_module("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1));
         var layers = depth.Layers();
-        _stages = new Sequential[4];
+        _stages = new Sequential[stages];
         long[] planes = { 64, 128, 256, 512 };
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < stages; i++)
         {
             long stride = i == 0 ? 1 : 2;
             bool dilate = i > 0 && replaceStrideWithDilation[i - 1];
@@ -50,13 +55,16 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <summary>The normalisation layers used.</summary>
     public ResNetNorm Norm { get; }
 
-    /// <summary>Output channels of layer1..layer4 (64/128/256/512 × the block's expansion).</summary>
+    /// <summary>Stages built (layer1..layerN): 4, or fewer for a truncated body.</summary>
+    public int Stages => _stages.Length;
+
+    /// <summary>Output channels of the stages built (64/128/256/512 × the block's expansion).</summary>
     public long[] StageChannels
     {
         get
         {
             long e = Depth.UsesBottleneck() ? Bottleneck.Expansion : BasicBlock.Expansion;
-            return new[] { 64 * e, 128 * e, 256 * e, 512 * e };
+            return new[] { 64 * e, 128 * e, 256 * e, 512 * e }[..Stages];
         }
     }
 
@@ -95,14 +103,14 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
                 nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
     }
 
-    /// <summary>Runs the stem and all four stages; returns layer4's output.</summary>
+    /// <summary>Runs the stem and every stage; returns the last stage's output.</summary>
     /// <param name="x">[batch, 3, H, W]</param>
-    /// <returns>[batch, 512 × expansion, H / 32, W / 32] (H / 16 with a dilated layer4)</returns>
+    /// <returns>[batch, StageChannels[^1], H / 32, W / 32] (H / 16 with a dilated layer4 or without layer4)</returns>
     public override Tensor forward(Tensor x) => ForwardFeatures(x, returnIntermediateLayers: false)[0];
 
     /// <summary>
     /// The outputs of layer1..layer4 (or layer4 alone), as DETR's <c>IntermediateLayerGetter</c> with
-    /// return_layers {layer1: "0", ..., layer4: "3"} (or {layer4: "0"}).
+    /// return_layers {layer1: "0", ..., layer4: "3"} (or {layer4: "0"}); a truncated body ends at its last stage.
     /// </summary>
     /// <param name="x">[batch, 3, H, W]</param>
     /// <returns>each [batch, StageChannels[i], H / stride_i, W / stride_i], strides 4, 8, 16, 32 without dilation</returns>
@@ -113,10 +121,10 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var y = _maxpool.call(_bn1.call(_conv1.call(x)).relu_()); // [B, 64, H/4, W/4]
         var outputs = new List<Tensor>(4);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < _stages.Length; i++)
         {
             y = _stages[i].call(y);
-            if (returnIntermediateLayers || i == 3) outputs.Add(y);
+            if (returnIntermediateLayers || i == _stages.Length - 1) outputs.Add(y);
         }
         foreach (var o in outputs) scope.MoveToOuter(o);
         return outputs.ToArray();

@@ -12,13 +12,17 @@ public sealed class TransformerDecoder : nn.Module
 {
     readonly ModuleList<TransformerDecoderLayer> _layers;
     readonly LayerNorm? _norm;
+    readonly MLP? _refPointHead;
 
     /// <param name="layers">the layers, each with its own parameters</param>
     /// <param name="norm">the final norm (DETR always has one), or null</param>
     /// <param name="returnIntermediate">return every layer's (normalised) output</param>
-    public TransformerDecoder(IEnumerable<TransformerDecoderLayer> layers, LayerNorm? norm, bool returnIntermediate = false)
+    /// <param name="refPointHead">for anchor-box decoding (<see cref="ForwardAnchored"/>): DAB-DETR's ref_point_head,
+    /// the MLP from a box's sine embedding [.., 2 × d_model] to a query position [.., d_model]</param>
+    public TransformerDecoder(IEnumerable<TransformerDecoderLayer> layers, LayerNorm? norm, bool returnIntermediate = false, MLP? refPointHead = null)
         : base(nameof(TransformerDecoder))
     {
+        if (refPointHead is not null) _refPointHead = register_module("ref_point_head", refPointHead);
         _layers = register_module("layers", new ModuleList<TransformerDecoderLayer>(layers));
         if (_layers.Count == 0) throw new ArgumentException("TransformerDecoder: needs at least one layer", nameof(layers));
         if (norm is not null) _norm = register_module("norm", norm);
@@ -65,4 +69,46 @@ public sealed class TransformerDecoder : nn.Module
     public Tensor call(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null,
         Tensor? memoryKeyPaddingMask = null, Tensor? pos = null, Tensor? queryPos = null)
         => forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, pos, queryPos);
+
+    /// <summary>Whether the decoder was built for anchor boxes (has a ref_point_head).</summary>
+    public bool HasAnchors => _refPointHead is not null;
+
+    /// <summary>
+    /// Decoding from anchor boxes, as DAB-DETR: before each layer the query position is ref_point_head(sine(anchor)),
+    /// so every query looks where its box is; after it, <paramref name="boxDelta"/> of the normalised output moves
+    /// the box in logit space (box = sigmoid(delta + inverse_sigmoid(anchor))), and the next layer starts from that
+    /// box, detached (gradients reach each box through its own layer only; the anchors themselves learn through the
+    /// first layer, as in DAB-DETR). The matcher and losses see the boxes
+    /// of every layer, as DETR's auxiliary outputs.
+    /// </summary>
+    /// <param name="tgt">[Q, B, C] content queries (zeros in DETR)</param>
+    /// <param name="memory">[HW, B, C] encoder output</param>
+    /// <param name="anchors">[Q, B, 4] starting boxes, normalised cxcywh in (0, 1)</param>
+    /// <param name="boxDelta">the box head: [.., C] → [.., 4] offsets in logit space</param>
+    /// <param name="memoryKeyPaddingMask">[B, HW], true on padding</param>
+    /// <param name="pos">[HW, B, C] the feature map's position encoding</param>
+    /// <returns>hs [L, Q, B, C] (normalised outputs of every layer) and boxes [L, Q, B, 4] (sigmoid cxcywh)</returns>
+    public (Tensor hs, Tensor boxes) ForwardAnchored(Tensor tgt, Tensor memory, Tensor anchors, Func<Tensor, Tensor> boxDelta,
+        Tensor? memoryKeyPaddingMask = null, Tensor? pos = null)
+    {
+        var head = _refPointHead ?? throw new InvalidOperationException("TransformerDecoder: built without a ref_point_head, so it cannot decode from anchor boxes");
+        if (_norm is null) throw new InvalidOperationException("TransformerDecoder: anchor-box decoding needs the final norm (the box head reads normalised outputs)");
+        using var scope = torch.NewDisposeScope();
+        long dModel = tgt.size(-1);
+        var output = tgt;
+        var reference = anchors;                                                  // [Q, B, 4]; the anchors learn through the first layer
+        var hs = new List<Tensor>(_layers.Count);
+        var boxes = new List<Tensor>(_layers.Count);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var queryPos = head.call(AnchorMath.SineEmbedding(reference, dModel / 2)); // [Q, B, C]
+            output = _layers[i].call(output, memory, null, null, null, memoryKeyPaddingMask, pos, queryPos);
+            var normed = _norm.call(output);                                      // [Q, B, C]
+            var box = boxDelta(normed).add_(AnchorMath.InverseSigmoid(reference)).sigmoid_(); // [Q, B, 4]
+            hs.Add(normed);
+            boxes.Add(box);
+            reference = box.detach();
+        }
+        return (scope.MoveToOuter(torch.stack(hs, 0)), scope.MoveToOuter(torch.stack(boxes, 0)));
+    }
 }

@@ -40,6 +40,7 @@ public sealed class DetrDetector : IDetector
     {
         Backbone = c.Backbone,
         Dilation = c.Dilation,
+        BackboneStages = c.BackboneStages,
         PositionEmbedding = c.PositionEmbedding == "learned" ? PositionEmbeddingKind.Learned : PositionEmbeddingKind.Sine,
         BackboneNorm = c.TrainableBatchNorm ? ResNetNorm.BatchNorm : ResNetNorm.Frozen,
         LrBackbone = c.LrBackbone,
@@ -51,6 +52,7 @@ public sealed class DetrDetector : IDetector
         Dropout = c.Dropout,
         NumQueries = c.NumQueries,
         PreNorm = c.PreNorm,
+        AnchorBoxes = c.AnchorBoxes,
         AuxLoss = c.AuxLoss,
         NumClasses = numClasses,
     };

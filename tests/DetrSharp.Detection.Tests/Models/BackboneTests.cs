@@ -115,6 +115,22 @@ public class BackboneTests
         Assert.True(torch.equal(source.get_submodule("layer3.1.conv2")!.get_parameter("weight")!, target.get_submodule("layer3.1.conv2")!.get_parameter("weight")!));
     }
 
+    [Fact]
+    public void AThreeStageBodyEndsAtLayer3WithStride16()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var backbone = new Backbone(ResNetDepth.ResNet18, stages: 3);
+        Assert.Equal(256, backbone.NumChannels);
+        Assert.Equal(new long[] { 16 }, backbone.Strides);
+        Assert.DoesNotContain(backbone.state_dict().Keys, k => k.Contains("layer4"));
+        var features = backbone.forward(new NestedTensor(torch.rand(1, 3, 64, 96), torch.zeros(new long[] { 1, 64, 96 }, ScalarType.Bool)));
+        Assert.Equal(new long[] { 1, 256, 4, 6 }, features[^1].Tensors.shape);
+        Assert.Throws<ArgumentException>(() => new Backbone(ResNetDepth.ResNet50, dilation: true, stages: 3));
+        Assert.Throws<ArgumentException>(() => (Tiny() with { BackboneStages = 2 }).Validate());
+        using var model = DetrBuilder.Build(Tiny() with { BackboneStages = 3 });
+        Assert.Equal(new long[] { 32, 256, 1, 1 }, model.get_submodule("input_proj")!.get_parameter("weight")!.shape);
+    }
+
     internal static DetrConfig Tiny() => new()
     {
         Backbone = "resnet18", HiddenDim = 32, NHeads = 4, EncLayers = 1, DecLayers = 2, DimFeedforward = 64,

@@ -60,8 +60,9 @@ namespace DetrSharp.Torch.Modules
             using var scale = w * inv;
             using var shiftPart = rm * scale;
             using var shift = b - shiftPart;
-            using var scaled = x * scale;
-            return scaled + shift;                               // [N, C, H, W]
+            // One full-size tensor instead of two: the shift is added in place (mul's backward needs x and scale, not its output).
+            var y = x * scale;                                   // [N, C, H, W]
+            return y.add_(shift);
         }
     }
 }
