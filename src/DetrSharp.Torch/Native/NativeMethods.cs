@@ -14,6 +14,9 @@ internal static unsafe partial class NativeMethods
         // cores only); OMP_NUM_THREADS, when set, keeps libtorch's choice.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")))
             dsh_set_num_threads(Environment.ProcessorCount);
+        // Keep freed host memory for reuse (see torch.set_host_memory_retained) unless told not to.
+        if (Environment.GetEnvironmentVariable("DETRSHARP_RETAIN_HOST_MEMORY") != "0")
+            dsh_set_host_memory_retained(1);
     }
 
     // errors.cpp
@@ -127,6 +130,8 @@ internal static unsafe partial class NativeMethods
     // runtime.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_get_num_threads();
+    // host_memory.cpp
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_host_memory_retained(int retain);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_interop_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_manual_seed(long seed);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_cuda_is_available();
