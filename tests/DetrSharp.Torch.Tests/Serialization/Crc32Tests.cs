@@ -62,4 +62,46 @@ public class Crc32Tests
             Assert.Equal(src, dst);
         }
     }
+
+    /// <summary>
+    /// Lengths around the 256-byte steps of the AVX-512 path, into 64-byte-aligned native memory (streamed
+    /// stores, as for tensor memory) and at odd offsets from it (ordinary stores); never past the end.
+    /// </summary>
+    [Fact]
+    public unsafe void CopyAndAppendIntoNativeMemoryAtAnyAlignment()
+    {
+        var rnd = new Random(11);
+        const int Max = 3 * 256 + 64 + 17;
+        var src = new byte[Max];
+        rnd.NextBytes(src);
+        byte* block = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(Max + 64 + 1, 64);
+        try
+        {
+            foreach (int offset in new[] { 0, 1, 16, 63 })
+            {
+                foreach (int n in new[] { 255, 256, 257, 319, 320, 511, 512, 513, 768, Max - offset })
+                {
+                    byte* dst = block + offset;
+                    new Span<byte>(block, Max + 65).Fill(0xAA);
+                    fixed (byte* s = src)
+                        Assert.Equal(Reference(src.AsSpan(0, n)), Crc32.CopyAndAppend(0, s, dst, n));
+                    Assert.True(src.AsSpan(0, n).SequenceEqual(new ReadOnlySpan<byte>(dst, n)), $"offset {offset}, length {n}: copy differs");
+                    Assert.Equal(0xAA, dst[n]);
+                }
+            }
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(block);
+        }
+    }
+
+    [Fact]
+    public void LargeBufferMatchesReference()
+    {
+        var data = new byte[(1 << 20) + 300];
+        new Random(13).NextBytes(data);
+        Assert.Equal(Reference(data), Crc32.Compute(data));
+        Assert.Equal(Reference(data), Crc32.Append(Crc32.Compute(data.AsSpan(0, 1000)), data.AsSpan(1000)));
+    }
 }
