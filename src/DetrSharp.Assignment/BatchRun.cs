@@ -4,9 +4,10 @@ using System.Runtime.ExceptionServices;
 namespace DetrSharp.Assignment;
 
 /// <summary>
-/// One <see cref="LinearSumAssignment.SolveBatch"/> call: the calling thread and up to width - 1 thread-pool
-/// workers take matrices from a shared counter until none are left, so a worker that starts late simply
-/// finds less to do. The caller returns once every matrix taken has been solved.
+/// One <see cref="LinearSumAssignment.SolveBatch"/> call: the calling thread and up to width - 1 workers (the warm
+/// <see cref="BatchWorkers"/>, or thread-pool items when another batch holds them) take matrices from a shared counter
+/// until none are left, so a worker that starts late simply finds less to do. The caller returns once every matrix
+/// taken has been solved.
 /// </summary>
 internal sealed class BatchRun : IThreadPoolWorkItem
 {
@@ -16,6 +17,7 @@ internal sealed class BatchRun : IThreadPoolWorkItem
     readonly ExceptionDispatchInfo?[] _errors;
     readonly ManualResetEventSlim _finished = new(false);
     int _next = -1;
+    int _helperSlots;
     int _unfinished;
 
     public BatchRun(IReadOnlyList<CostMatrix> matrices, bool maximize)
@@ -30,9 +32,23 @@ internal sealed class BatchRun : IThreadPoolWorkItem
     /// <summary>Solves every matrix with at most <paramref name="width"/> threads; the errors are by index.</summary>
     public (Assignment[] Results, ExceptionDispatchInfo?[] Errors) Run(int width)
     {
-        for (int t = 1; t < width; t++) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        Execute();
-        WaitForWorkers();
+        // The warm workers (at most one per other core) when free, the thread pool for the rest; the slots keep the
+        // helpers that join to width - 1 however many are woken.
+        int helpers = width - 1;
+        _helperSlots = helpers;
+        int warmCount = Math.Min(helpers, Environment.ProcessorCount - 1);
+        var workers = warmCount > 0 ? BatchWorkers.Shared(warmCount) : null;
+        bool warm = workers?.TryRun(this) ?? false;
+        for (int t = warm ? warmCount : 0; t < helpers; t++) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        try
+        {
+            Work();
+            WaitForWorkers();
+        }
+        finally
+        {
+            if (warm) workers!.Done();
+        }
         return (_results, _errors);
     }
 
@@ -56,8 +72,15 @@ internal sealed class BatchRun : IThreadPoolWorkItem
 
     const int SpinMs = 1;
 
-    /// <summary>The loop every participant runs (the thread pool calls it for the workers).</summary>
+    /// <summary>A helper joins (a thread-pool item or a warm worker): at most width - 1 do, however many try.</summary>
     public void Execute()
+    {
+        if (Interlocked.Decrement(ref _helperSlots) < 0) return;
+        Work();
+    }
+
+    /// <summary>The loop every participant runs: take the next matrix until none are left.</summary>
+    void Work()
     {
         int count = _results.Length;
         while (true)
