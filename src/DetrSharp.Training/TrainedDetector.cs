@@ -25,10 +25,15 @@ public sealed class TrainedDetector : IDisposable
     public TrainingProgress Progress { get; }
 
     /// <summary>Loads a checkpoint written by `detrsharp train` (the EMA weights when asked and present).</summary>
-    public static TrainedDetector Load(string path, bool useEma = false)
+    /// <param name="path">the checkpoint</param>
+    /// <param name="useEma">the EMA weights instead of the trained ones</param>
+    /// <param name="topkDetections">overrides the run's post-processing (see <see cref="TrainConfig.TopkDetections"/>)</param>
+    public static TrainedDetector Load(string path, bool useEma = false, int? topkDetections = null)
     {
         using var ckpt = Checkpoint.Load(path);
         var config = ckpt.Config;
+        if (topkDetections is { } k)
+            config = (config with { TopkDetections = k }).Validate();
         if (!ckpt.Root.TryGetValue("class_names", out var names) || names is not List<object?> list)
             throw new CheckpointFormatException(path, "no 'class_names' entry: not written by `detrsharp train`");
         var classNames = list.Select(n => n as string ?? throw new CheckpointFormatException(path, "class_names must be strings")).ToList();

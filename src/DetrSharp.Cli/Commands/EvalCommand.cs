@@ -14,11 +14,12 @@ public static class EvalCommand
         var data = new Option<string?>("--data") { Description = "COCO folder (default: the dataset the checkpoint was trained on)" };
         var json = new Option<string?>("--json") { Description = "Write the 12 stats and per-category AP to this file" };
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
-        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema };
+        var topk = new Option<int?>("--topk") { Description = "Detections per image: the N best (query, class) pairs; 0 = one per query (default: the run's topk_detections)" };
+        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk };
         cmd.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
-            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema));
+            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), parse.GetValue(topk));
             var cfg = trained.Config;
             var root = parse.GetValue(data) ?? cfg.Data ?? TrainCommand.EnsureSynthetic(cfg, new ConsoleObserver());
             var td = TrainingData.Open(root, cfg);

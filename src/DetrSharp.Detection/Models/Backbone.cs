@@ -17,9 +17,11 @@ public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
     /// <param name="returnIntermediateLayers">return layer1..layer4 instead of layer4 alone (the reference's args.masks)</param>
     /// <param name="dilation">DC5: replace layer4's stride by dilation (output stride 16)</param>
     /// <param name="norm">frozen batch norm as DETR, or trainable batch norm</param>
-    /// <param name="stages">4, or 3 to end after layer3 (output stride 16 for small images, without DC5's cost)</param>
+    /// <param name="stages">4, or 3 (2) to end after layer3 (layer2): output stride 16 (8) for small images</param>
+    /// <param name="freezeStem">freeze the stem and layer1 as DETR does for a pretrained body; false trains them too
+    /// (training from scratch, where they would otherwise stay random)</param>
     public Backbone(ResNetDepth depth, bool trainBackbone = true, bool returnIntermediateLayers = false, bool dilation = false,
-        ResNetNorm norm = ResNetNorm.Frozen, Device? device = null, int stages = 4) : base(nameof(Backbone))
+        ResNetNorm norm = ResNetNorm.Frozen, Device? device = null, int stages = 4, bool freezeStem = true) : base(nameof(Backbone))
     {
         if (dilation && stages < 4)
             throw new ArgumentException($"Backbone: dilation (DC5) changes layer4, which a {stages}-stage body does not have", nameof(dilation));
@@ -28,7 +30,7 @@ public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
         ReturnIntermediateLayers = returnIntermediateLayers;
         Dilation = dilation;
         foreach (var (name, p) in _body.named_parameters())
-            if (!trainBackbone || (!name.Contains("layer2") && !name.Contains("layer3") && !name.Contains("layer4")))
+            if (!trainBackbone || (freezeStem && !name.Contains("layer2") && !name.Contains("layer3") && !name.Contains("layer4")))
                 p.requires_grad = false;
     }
 

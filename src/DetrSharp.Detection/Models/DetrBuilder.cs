@@ -23,7 +23,7 @@ public static class DetrBuilder
     {
         var position = BuildPositionEncoding(config, device);
         var backbone = new Backbone(config.BackboneDepth, config.TrainBackbone, config.ReturnIntermediateLayers, config.Dilation,
-            config.BackboneNorm, device, config.BackboneStages);
+            config.BackboneNorm, device, config.BackboneStages, config.FreezeStem);
         return new Joiner(backbone, position);
     }
 

@@ -12,9 +12,14 @@ public sealed record DetrConfig
     /// <summary>DC5: dilate layer4 instead of striding it (--dilation); not available for resnet18/34.</summary>
     public bool Dilation { get; init; }
 
-    /// <summary>ResNet stages used: 4 (DETR), or 3 to end the body at layer3 (output stride 16, 256 or 1024 channels):
-    /// on small images this keeps the feature map from shrinking to a few cells, for a quarter of the cost of DC5.</summary>
+    /// <summary>ResNet stages used: 4 (DETR), 3 to end the body at layer3 (output stride 16, 256 or 1024 channels) or 2 to
+    /// end it at layer2 (stride 8): on small images this keeps the feature map from shrinking to a few cells, and
+    /// costs less than the full body, where DC5 costs more.</summary>
     public int BackboneStages { get; init; } = 4;
+
+    /// <summary>Freeze the backbone's stem and layer1 (DETR, for a pretrained body); false trains every layer, as
+    /// training from scratch needs.</summary>
+    public bool FreezeStem { get; init; } = true;
 
     /// <summary>Sine (normalised) or learned position encoding (--position_embedding).</summary>
     public PositionEmbeddingKind PositionEmbedding { get; init; } = PositionEmbeddingKind.Sine;
@@ -74,10 +79,10 @@ public sealed record DetrConfig
         var depth = BackboneDepth;
         if (Dilation && !depth.UsesBottleneck())
             throw new ArgumentException($"DetrConfig: Dilation (DC5) needs resnet50 or resnet101, not {Backbone}", nameof(Dilation));
-        if (BackboneStages is < 3 or > 4)
-            throw new ArgumentException($"DetrConfig: BackboneStages must be 3 or 4, got {BackboneStages}", nameof(BackboneStages));
+        if (BackboneStages is < 2 or > 4)
+            throw new ArgumentException($"DetrConfig: BackboneStages must be 2, 3 or 4, got {BackboneStages}", nameof(BackboneStages));
         if (Dilation && BackboneStages != 4)
-            throw new ArgumentException("DetrConfig: Dilation (DC5) changes layer4, which a 3-stage backbone does not have", nameof(Dilation));
+            throw new ArgumentException($"DetrConfig: Dilation (DC5) changes layer4, which a {BackboneStages}-stage backbone does not have", nameof(Dilation));
         if (HiddenDim <= 0 || HiddenDim % 2 != 0)
             throw new ArgumentException($"DetrConfig: HiddenDim must be positive and even, got {HiddenDim}", nameof(HiddenDim));
         if (NHeads <= 0 || HiddenDim % NHeads != 0)

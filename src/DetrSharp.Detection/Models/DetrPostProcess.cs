@@ -52,4 +52,36 @@ public static class DetrPostProcess
                 scope.MoveToOuter(scaled.select(0, i)));                       // [Q, 4]
         return results;
     }
+
+    /// <summary>
+    /// The top-k variant (Deformable DETR's and DINO's PostProcess, here over softmax probabilities): every
+    /// (query, class) pair except no-object is a candidate with that class's probability, and the
+    /// <paramref name="topK"/> best of the whole image are kept, so an uncertain query may report its box under
+    /// several classes. Results are sorted by score.
+    /// </summary>
+    /// <param name="outputs">pred_logits [batch, queries, classes + 1] and pred_boxes [batch, queries, 4]</param>
+    /// <param name="targetSizes">[batch, 2] rows (height, width), int or float</param>
+    /// <param name="topK">detections per image (at most queries × classes)</param>
+    /// <returns>one result per image: scores [k], labels [k] int64, boxes [k, 4] (x1, y1, x2, y2)</returns>
+    public static IReadOnlyList<DetectionResult> ProcessTopK(DetrOutput outputs, Tensor targetSizes, int topK)
+    {
+        if (topK < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "DetrPostProcess: topK must be at least 1");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var perQuery = Process(outputs, targetSizes);                        // boxes [Q, 4] per image, scaled
+        long classes = outputs.PredLogits.size(-1) - 1;
+        var prob = outputs.PredLogits.softmax(-1).narrow(-1, 0, classes);    // [B, Q, C]
+        var results = new DetectionResult[perQuery.Count];
+        for (int i = 0; i < perQuery.Count; i++)
+        {
+            using var _ = perQuery[i];
+            var flat = prob.select(0, i).flatten();                          // [Q × C]
+            var (scores, index) = flat.topk(Math.Min(topK, flat.size(0)));  // [k], [k]
+            var query = index.floor_divide(classes);                          // [k]
+            var labels = index.remainder(classes);                           // [k]
+            var boxes = perQuery[i].Boxes.index_select(0, query);            // [k, 4]
+            results[i] = new DetectionResult(scope.MoveToOuter(scores), scope.MoveToOuter(labels), scope.MoveToOuter(boxes));
+        }
+        return results;
+    }
 }

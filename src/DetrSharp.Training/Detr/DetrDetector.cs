@@ -11,11 +11,13 @@ public sealed class DetrDetector : IDetector
 {
     readonly DETR _model;
     readonly SetCriterion _criterion;
+    readonly int _topK;
 
-    DetrDetector(DETR model, SetCriterion criterion)
+    DetrDetector(DETR model, SetCriterion criterion, int topK)
     {
         _model = model;
         _criterion = criterion;
+        _topK = topK;
     }
 
     /// <summary>The model and criterion a training config describes, for <paramref name="numClasses"/> object classes.</summary>
@@ -32,7 +34,7 @@ public sealed class DetrDetector : IDetector
         var weights = LossWeights.Detr(c.DecLayers, c.BboxLossCoef, c.GiouLossCoef, c.AuxLoss);
         var criterion = new SetCriterion(numClasses, matcher, weights, c.EosCoef,
             new[] { CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality });
-        return new DetrDetector(model, criterion);
+        return new DetrDetector(model, criterion, c.TopkDetections);
     }
 
     /// <summary>The model part of a training config.</summary>
@@ -41,6 +43,7 @@ public sealed class DetrDetector : IDetector
         Backbone = c.Backbone,
         Dilation = c.Dilation,
         BackboneStages = c.BackboneStages,
+        FreezeStem = c.FreezeStem,
         PositionEmbedding = c.PositionEmbedding == "learned" ? PositionEmbeddingKind.Learned : PositionEmbeddingKind.Sine,
         BackboneNorm = c.TrainableBatchNorm ? ResNetNorm.BatchNorm : ResNetNorm.Frozen,
         LrBackbone = c.LrBackbone,
@@ -80,7 +83,8 @@ public sealed class DetrDetector : IDetector
         using var samples = new NestedTensor(batch.Images.alias(), batch.Mask.alias());
         var output = _model.forward(samples);
         var sizes = torch.tensor(batch.Targets.SelectMany(t => new long[] { t.OriginalSize.Height, t.OriginalSize.Width }).ToArray(), new long[] { batch.Count, 2 });
-        var results = DetrPostProcess.Process(output, sizes);
+        // DETR's one detection per query, or the best (query, class) pairs of the image
+        var results = _topK > 0 ? DetrPostProcess.ProcessTopK(output, sizes, _topK) : DetrPostProcess.Process(output, sizes);
         var list = new List<ImageDetections>(batch.Count);
         for (int i = 0; i < results.Count; i++)
         {

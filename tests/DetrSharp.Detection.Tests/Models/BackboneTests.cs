@@ -126,7 +126,14 @@ public class BackboneTests
         var features = backbone.forward(new NestedTensor(torch.rand(1, 3, 64, 96), torch.zeros(new long[] { 1, 64, 96 }, ScalarType.Bool)));
         Assert.Equal(new long[] { 1, 256, 4, 6 }, features[^1].Tensors.shape);
         Assert.Throws<ArgumentException>(() => new Backbone(ResNetDepth.ResNet50, dilation: true, stages: 3));
-        Assert.Throws<ArgumentException>(() => (Tiny() with { BackboneStages = 2 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Tiny() with { BackboneStages = 1 }).Validate());
+        using var twoStages = new Backbone(ResNetDepth.ResNet18, stages: 2);
+        Assert.Equal(128, twoStages.NumChannels);
+        Assert.Equal(new long[] { 8 }, twoStages.Strides);
+        // from scratch every layer trains; DETR's rule freezes the stem and layer1
+        Assert.True(twoStages.named_parameters().Where(p => p.name.Contains("conv1") && !p.name.Contains("layer")).All(p => !p.parameter.requires_grad));
+        using var scratch = new Backbone(ResNetDepth.ResNet18, stages: 2, freezeStem: false);
+        Assert.True(scratch.named_parameters().All(p => p.parameter.requires_grad));
         using var model = DetrBuilder.Build(Tiny() with { BackboneStages = 3 });
         Assert.Equal(new long[] { 32, 256, 1, 1 }, model.get_submodule("input_proj")!.get_parameter("weight")!.shape);
     }
