@@ -50,7 +50,7 @@ public static partial class torch
     /// Whether freed host (CPU) memory is kept for reuse instead of being returned to the system (glibc: no mmap for
     /// large blocks, no heap trimming). On by default (set DETRSHARP_RETAIN_HOST_MEMORY=0 to start with it off):
     /// large tensors are then reused rather than page-faulted afresh on every pass, which made DETR-R50's inference
-    /// 1.7x and its training step 1.3x faster here; resident memory stays at its peak, as a caching allocator's does.
+    /// 1.6x faster here (its training step gained less, and not in every run); resident memory stays at its peak, as a caching allocator's does.
     /// Returns false where the C library offers no such control (nothing changes then).
     /// </summary>
     public static bool set_host_memory_retained(bool retain) => NativeMethods.dsh_set_host_memory_retained(retain ? 1 : 0) == 1;

@@ -41,12 +41,7 @@ public static class AnchorMath
         if (numPosFeats <= 0 || numPosFeats % 2 != 0)
             throw new ArgumentException($"SineEmbedding: numPosFeats must be positive and even, got {numPosFeats}", nameof(numPosFeats));
         using var scope = torch.NewDisposeScope();
-        var exponent = torch.arange(numPosFeats, ScalarType.Float32, boxes.device).floor_divide(2).mul(2).div(numPosFeats);
-        var dimT = torch.full(new[] { numPosFeats }, temperature, ScalarType.Float32, boxes.device).pow(exponent); // [F]
-        var scaled = boxes.mul(2 * Math.PI).unsqueeze(-1).div(dimT);             // [..., coords, F]
-        var sin = scaled[TensorIndex.Ellipsis, TensorIndex.Slice(0, null, 2)].sin(); // [..., coords, F/2]
-        var cos = scaled[TensorIndex.Ellipsis, TensorIndex.Slice(1, null, 2)].cos();
-        var interleaved = torch.stack(new[] { sin, cos }, -1).flatten(-2);      // [..., coords, F]
+        var interleaved = SineEncoding.Encode(boxes.mul(2 * Math.PI), numPosFeats, temperature); // [..., coords, F]
         // y before x, then w and h
         long[] order = coords == 4 ? new long[] { 1, 0, 2, 3 } : new long[] { 1, 0 };
         using var index = torch.tensor(order, new long[] { coords }, device: boxes.device);

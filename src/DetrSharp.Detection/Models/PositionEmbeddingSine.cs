@@ -62,25 +62,9 @@ public sealed class PositionEmbeddingSine : PositionEmbedding
             yEmbed = yEmbed.div(yEmbed[TensorIndex.Colon, TensorIndex.Slice(-1), TensorIndex.Colon].add(Eps)).mul(Scale);
             xEmbed = xEmbed.div(xEmbed[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(-1)].add(Eps)).mul(Scale);
         }
-        var dimT = DimT(mask.device);                                          // [F]
-        var posX = Interleave(xEmbed.unsqueeze(-1).div(dimT));                 // [B, H, W, F]
-        var posY = Interleave(yEmbed.unsqueeze(-1).div(dimT));                 // [B, H, W, F]
+        var posX = SineEncoding.Encode(xEmbed, NumPosFeats, Temperature);      // [B, H, W, F]
+        var posY = SineEncoding.Encode(yEmbed, NumPosFeats, Temperature);      // [B, H, W, F]
         var pos = torch.cat(new[] { posY, posX }, 3).permute(0, 3, 1, 2);      // [B, 2F, H, W]
         return scope.MoveToOuter(pos);
-    }
-
-    // temperature ** (2 * (arange(F) // 2) / F), in float32 as the reference.
-    Tensor DimT(Device device)
-    {
-        var exponent = torch.arange(NumPosFeats, ScalarType.Float32, device).floor_divide(2).mul(2).div(NumPosFeats); // [F]
-        return torch.full(new[] { NumPosFeats }, Temperature, ScalarType.Float32, device).pow(exponent);
-    }
-
-    // stack((p[..., 0::2].sin(), p[..., 1::2].cos()), dim=4).flatten(3)
-    static Tensor Interleave(Tensor p)
-    {
-        var sin = p[TensorIndex.Ellipsis, TensorIndex.Slice(0, null, 2)].sin(); // [B, H, W, F/2]
-        var cos = p[TensorIndex.Ellipsis, TensorIndex.Slice(1, null, 2)].cos(); // [B, H, W, F/2]
-        return torch.stack(new[] { sin, cos }, 4).flatten(3);                 // [B, H, W, F]
     }
 }
