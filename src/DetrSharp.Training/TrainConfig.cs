@@ -7,7 +7,8 @@ namespace DetrSharp.Training;
 /// Everything a training run needs, with defaults chosen so that `detrsharp train` learns the built-in
 /// synthetic shapes on a CPU in minutes: 128 px images and a ResNet-18 body ending at layer3 (an 8×8 feature
 /// map at stride 16 for a quarter of the cost of 192 px at stride 32), layer2 and layer3 trained from scratch with
-/// regular BatchNorm, and top-100 (query, class) post-processing. Read from JSON (snake_case keys, as the reference's argparse
+/// regular BatchNorm, the class loss weighted 4 and the matcher's class cost 2, and top-100 (query, class)
+/// post-processing. Read from JSON (snake_case keys, as the reference's argparse
 /// names), overridden by command-line flags, and stored in every checkpoint.
 /// </summary>
 public sealed record TrainConfig
@@ -74,9 +75,15 @@ public sealed record TrainConfig
     public string? InitFrom { get; init; }
 
     // ---- matcher and losses (DETR's defaults) -----------------------------------------------------------------------
-    public double SetCostClass { get; init; } = 1;
+    /// <summary>Class cost of the matcher (1 in DETR): 2 by default, with <see cref="CeLossCoef"/> 4, so that classes, not
+    /// only boxes, drive the matching and the shared features while training from scratch.</summary>
+    public double SetCostClass { get; init; } = 2;
     public double SetCostBbox { get; init; } = 5;
     public double SetCostGiou { get; init; } = 2;
+    /// <summary>Weight of loss_ce (1 in DETR; Deformable DETR's cls_loss_coef). 4 by default: with DETR's 1 against
+    /// L1 5 + GIoU 2 a backbone trained from scratch learned the boxes but hardly the classes (AP50 0.032 after the
+    /// default 15 minutes, against 0.155 with 4).</summary>
+    public double CeLossCoef { get; init; } = 4;
     public double BboxLossCoef { get; init; } = 5;
     public double GiouLossCoef { get; init; } = 2;
     public double EosCoef { get; init; } = 0.1;
@@ -135,6 +142,8 @@ public sealed record TrainConfig
         Check(TrainScales.Length > 0 && TrainScales.All(s => s > 0), "train_scales must be positive sizes");
         Check(BackboneStages is >= 2 and <= 4, $"backbone_stages must be 2, 3 or 4 (got {BackboneStages})");
         Check(!(Dilation && BackboneStages != 4), $"dilation changes layer4, which backbone_stages {BackboneStages} drops");
+        Check(new[] { CeLossCoef, BboxLossCoef, GiouLossCoef, EosCoef, SetCostClass, SetCostBbox, SetCostGiou }.All(v => v >= 0 && double.IsFinite(v)),
+            "loss coefficients and matcher costs must be finite and >= 0");
         Check(TopkDetections >= 0, $"topk_detections must be >= 0 (got {TopkDetections})");
         Check(Ema == 0 || (Ema > 0 && Ema < 1), $"ema must be 0 or in (0, 1) (got {Ema})");
         Check(Backbone is "resnet18" or "resnet34" or "resnet50" or "resnet101", $"backbone must be resnet18/34/50/101 (got \"{Backbone}\")");

@@ -31,7 +31,7 @@ public sealed class DetrDetector : IDetector
                 throw new ArgumentException($"{path}: no key of the checkpoint matches the model ({result})");
         }
         var matcher = new HungarianMatcher(c.SetCostClass, c.SetCostBbox, c.SetCostGiou);
-        var weights = LossWeights.Detr(c.DecLayers, c.BboxLossCoef, c.GiouLossCoef, c.AuxLoss);
+        var weights = LossWeights.Detr(c.DecLayers, c.BboxLossCoef, c.GiouLossCoef, c.AuxLoss, ceLossCoef: c.CeLossCoef);
         var criterion = new SetCriterion(numClasses, matcher, weights, c.EosCoef,
             new[] { CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality });
         return new DetrDetector(model, criterion, c.TopkDetections);
