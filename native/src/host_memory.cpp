@@ -12,7 +12,8 @@
 
 DSH_API int dsh_set_host_memory_retained(int retain) {
 #if defined(__GLIBC__)
-  // mallopt returns 1 on success.
+  // mallopt returns 1 on success. Switching back sets glibc's default values, but fixed: the threshold no longer
+  // adapts as glibc's default dynamic one does.
   int ok = retain ? mallopt(M_MMAP_MAX, 0) & mallopt(M_TRIM_THRESHOLD, 0x7fffffff)
                   : mallopt(M_MMAP_MAX, 65536) & mallopt(M_TRIM_THRESHOLD, 128 * 1024) & mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   return ok == 1 ? 1 : -1;

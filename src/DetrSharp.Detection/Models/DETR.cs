@@ -19,7 +19,6 @@ public sealed class DETR : nn.Module<NestedTensor, DetrOutput>
     readonly Linear _classEmbed;
     readonly MLP _bboxEmbed;
     readonly Embedding _queryEmbed;
-    readonly bool _anchorBoxes;
     readonly Conv2d _inputProj;
     readonly Joiner _backbone;
 
@@ -46,7 +45,6 @@ public sealed class DETR : nn.Module<NestedTensor, DetrOutput>
         _transformer = register_module("transformer", transformer);
         _classEmbed = register_module("class_embed", nn.Linear(hidden, numClasses + 1, device: device));
         _bboxEmbed = register_module("bbox_embed", new MLP(hidden, hidden, 4, 3, device));
-        _anchorBoxes = anchorBoxes;
         _queryEmbed = anchorBoxes
             ? register_module("refpoint_embed", nn.Embedding(numQueries, 4, device: device))
             : register_module("query_embed", nn.Embedding(numQueries, hidden, device: device));
@@ -70,7 +68,7 @@ public sealed class DETR : nn.Module<NestedTensor, DetrOutput>
     }
 
     /// <summary>Whether the queries are anchor boxes (refpoint_embed) rather than DETR's learned positions.</summary>
-    public bool AnchorBoxes => _anchorBoxes;
+    public bool AnchorBoxes => _transformer.Decoder.HasAnchors;
 
     /// <summary>Classes without the no-object one.</summary>
     public long NumClasses { get; }
@@ -124,7 +122,7 @@ public sealed class DETR : nn.Module<NestedTensor, DetrOutput>
         var (src, mask) = features[^1].Decompose();                       // [B, C_backbone, h, w], [B, h, w]
         var projected = _inputProj.call(src);                             // [B, hidden, h, w]
         Tensor hs, outputsCoord;
-        if (_anchorBoxes)
+        if (AnchorBoxes)
         {
             var anchors = _queryEmbed.weight.sigmoid();                   // [Q, 4]
             (hs, outputsCoord) = _transformer.ForwardAnchored(projected, mask!, anchors, pos[^1], h => _bboxEmbed.call(h)); // [L, B, Q, hidden], [L, B, Q, 4]

@@ -17,8 +17,8 @@ public sealed record DetrConfig
     /// costs less than the full body, where DC5 costs more.</summary>
     public int BackboneStages { get; init; } = 4;
 
-    /// <summary>Freeze the backbone's stem and layer1 (DETR, for a pretrained body); false trains every layer, as
-    /// training from scratch needs.</summary>
+    /// <summary>Freeze the backbone's stem and layer1 whenever the backbone trains (DETR's rule); false trains every
+    /// layer, at the cost of their backward pass at the highest resolutions.</summary>
     public bool FreezeStem { get; init; } = true;
 
     /// <summary>Sine (normalised) or learned position encoding (--position_embedding).</summary>
@@ -55,7 +55,7 @@ public sealed record DetrConfig
     public long NumQueries { get; init; } = 100;
 
     /// <summary>DAB-DETR's anchor-box queries instead of DETR's learned query positions: each query starts from a
-    /// learned box and the box head refines it layer by layer. Far faster to train; DETR's matcher and losses stay.</summary>
+    /// learned box and the box head refines it layer by layer; DETR's matcher and losses stay.</summary>
     public bool AnchorBoxes { get; init; }
 
     /// <summary>Pre-norm transformer layers (--pre_norm).</summary>

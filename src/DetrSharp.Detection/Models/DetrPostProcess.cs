@@ -22,6 +22,25 @@ public static class DetrPostProcess
     /// <returns>one result per image: scores [queries], labels [queries] int64, boxes [queries, 4] (x1, y1, x2, y2)</returns>
     public static IReadOnlyList<DetectionResult> Process(Tensor predLogits, Tensor predBoxes, Tensor targetSizes)
     {
+        long batch = CheckShapes(predLogits, predBoxes, targetSizes);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var prob = predLogits.softmax(-1);                                   // [B, Q, C + 1]
+        var (scores, labels) = prob[TensorIndex.Ellipsis, TensorIndex.Slice(null, -1)].max(-1); // [B, Q], [B, Q]
+        var scaled = AbsoluteXyxy(predBoxes, targetSizes);                   // [B, Q, 4]
+
+        var results = new DetectionResult[batch];
+        for (long i = 0; i < batch; i++)
+            results[i] = new DetectionResult(
+                scope.MoveToOuter(scores.select(0, i)),                        // [Q]
+                scope.MoveToOuter(labels.select(0, i)),                        // [Q]
+                scope.MoveToOuter(scaled.select(0, i)));                       // [Q, 4]
+        return results;
+    }
+
+    // The shapes both post-processes need; returns the batch size.
+    static long CheckShapes(Tensor predLogits, Tensor predBoxes, Tensor targetSizes)
+    {
         var ls = predLogits.shape;
         var bs = predBoxes.shape;
         var ts = targetSizes.shape;
@@ -32,25 +51,18 @@ public static class DetrPostProcess
         if (ts.Length != 2 || ts[0] != ls[0] || ts[1] != 2)
             throw new ArgumentException($"DetrPostProcess: target_sizes must be [{ls[0]}, 2] (height, width) rows, one per image, got {ShapeText.Format(ts)}",
                 nameof(targetSizes));
+        return ls[0];
+    }
 
-        using var noGrad = torch.no_grad();
+    // Normalised (cx, cy, w, h) [B, Q, 4] → absolute (x1, y1, x2, y2) [B, Q, 4] for each image's (height, width).
+    static Tensor AbsoluteXyxy(Tensor predBoxes, Tensor targetSizes)
+    {
         using var scope = torch.NewDisposeScope();
-        var prob = predLogits.softmax(-1);                                   // [B, Q, C + 1]
-        var (scores, labels) = prob[TensorIndex.Ellipsis, TensorIndex.Slice(null, -1)].max(-1); // [B, Q], [B, Q]
         var boxes = BoxOps.CxcywhToXyxy(predBoxes);                          // [B, Q, 4]
         var sizes = targetSizes.unbind(1);                                   // (h [B], w [B])
         var (imgH, imgW) = (sizes[0], sizes[1]);
         var scale = torch.stack(new[] { imgW, imgH, imgW, imgH }, 1);        // [B, 4]
-        var scaled = boxes.mul(scale.unsqueeze(1));                          // [B, Q, 4]
-
-        long batch = ls[0];
-        var results = new DetectionResult[batch];
-        for (long i = 0; i < batch; i++)
-            results[i] = new DetectionResult(
-                scope.MoveToOuter(scores.select(0, i)),                        // [Q]
-                scope.MoveToOuter(labels.select(0, i)),                        // [Q]
-                scope.MoveToOuter(scaled.select(0, i)));                       // [Q, 4]
-        return results;
+        return scope.MoveToOuter(boxes.mul(scale.unsqueeze(1)));             // [B, Q, 4]
     }
 
     /// <summary>
@@ -66,20 +78,20 @@ public static class DetrPostProcess
     public static IReadOnlyList<DetectionResult> ProcessTopK(DetrOutput outputs, Tensor targetSizes, int topK)
     {
         if (topK < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "DetrPostProcess: topK must be at least 1");
+        long batch = CheckShapes(outputs.PredLogits, outputs.PredBoxes, targetSizes);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var perQuery = Process(outputs, targetSizes);                        // boxes [Q, 4] per image, scaled
         long classes = outputs.PredLogits.size(-1) - 1;
         var prob = outputs.PredLogits.softmax(-1).narrow(-1, 0, classes);    // [B, Q, C]
-        var results = new DetectionResult[perQuery.Count];
-        for (int i = 0; i < perQuery.Count; i++)
+        var scaled = AbsoluteXyxy(outputs.PredBoxes, targetSizes);           // [B, Q, 4]
+        var results = new DetectionResult[batch];
+        for (int i = 0; i < batch; i++)
         {
-            using var _ = perQuery[i];
             var flat = prob.select(0, i).flatten();                          // [Q × C]
             var (scores, index) = flat.topk(Math.Min(topK, flat.size(0)));  // [k], [k]
             var query = index.floor_divide(classes);                          // [k]
             var labels = index.remainder(classes);                           // [k]
-            var boxes = perQuery[i].Boxes.index_select(0, query);            // [k, 4]
+            var boxes = scaled.select(0, i).index_select(0, query);          // [k, 4]
             results[i] = new DetectionResult(scope.MoveToOuter(scores), scope.MoveToOuter(labels), scope.MoveToOuter(boxes));
         }
         return results;

@@ -62,9 +62,10 @@ public sealed class PositionEmbeddingSine : PositionEmbedding
             yEmbed = yEmbed.div(yEmbed[TensorIndex.Colon, TensorIndex.Slice(-1), TensorIndex.Colon].add(Eps)).mul(Scale);
             xEmbed = xEmbed.div(xEmbed[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(-1)].add(Eps)).mul(Scale);
         }
-        var posX = SineEncoding.Encode(xEmbed, NumPosFeats, Temperature);      // [B, H, W, F]
-        var posY = SineEncoding.Encode(yEmbed, NumPosFeats, Temperature);      // [B, H, W, F]
-        var pos = torch.cat(new[] { posY, posX }, 3).permute(0, 3, 1, 2);      // [B, 2F, H, W]
+        // y's features first, then x's, as the reference's cat((pos_y, pos_x), dim=3)
+        var yx = torch.stack(new[] { yEmbed, xEmbed }, -1);                    // [B, H, W, 2]
+        var pos = SineEncoding.Encode(yx, NumPosFeats, Temperature)            // [B, H, W, 2, F]
+            .flatten(-2).permute(0, 3, 1, 2);                                  // [B, 2F, H, W]
         return scope.MoveToOuter(pos);
     }
 }

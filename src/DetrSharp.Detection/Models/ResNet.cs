@@ -19,8 +19,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <param name="depth">18, 34, 50 or 101 layers</param>
     /// <param name="replaceStrideWithDilation">for layer2..layer4: replace the stride-2 by dilation (DETR's DC5 is [false, false, true])</param>
     /// <param name="norm">frozen (DETR) or trainable batch norm</param>
-    /// <param name="stages">4 (torchvision's ResNet) or 3: stop after layer3 (output stride 16 and a quarter of the
-    /// parameters, for small images; layer4 is then not built and its keys are absent from the state dict)</param>
+    /// <param name="stages">4 (torchvision's ResNet), or 1..3 to stop after that stage (e.g. 3: output stride 16 and a
+    /// quarter of the parameters, for small images); the stages not built are absent from the state dict</param>
     public ResNet(ResNetDepth depth, bool[]? replaceStrideWithDilation = null, ResNetNorm norm = ResNetNorm.Frozen, Device? device = null,
         int stages = 4)
         : base(nameof(ResNet))

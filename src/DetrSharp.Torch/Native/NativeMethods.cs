@@ -19,6 +19,9 @@ internal static unsafe partial class NativeMethods
             dsh_set_host_memory_retained(1);
     }
 
+    // host_memory.cpp
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_host_memory_retained(int retain);
+
     // errors.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_last_error();
 
@@ -130,8 +133,6 @@ internal static unsafe partial class NativeMethods
     // runtime.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_get_num_threads();
-    // host_memory.cpp
-    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_host_memory_retained(int retain);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_interop_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_manual_seed(long seed);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_cuda_is_available();
