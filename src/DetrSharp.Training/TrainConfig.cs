@@ -31,7 +31,7 @@ public sealed record TrainConfig
     public bool SkipBadSamples { get; init; }
 
     // ---- optimisation -------------------------------------------------------------------------------------
-    public int Epochs { get; init; } = 30;
+    public int Epochs { get; init; } = 40;
     public int BatchSize { get; init; } = 8;
     public double Lr { get; init; } = 2e-4;
     public double LrBackbone { get; init; } = 2e-4;
@@ -95,8 +95,14 @@ public sealed record TrainConfig
 
     // ---- run ----------------------------------------------------------------------------------------------------------
     public long Seed { get; init; } = 42;
-    /// <summary>libtorch intra-op threads (0 = core count).</summary>
+    /// <summary>
+    /// libtorch intra-op threads (0 = <see cref="DefaultThreads"/>: one core fewer than the machine has, left to the
+    /// data workers; on 2 cores one thread trains the default model 1.18-1.29x faster per step than two).
+    /// </summary>
     public int Threads { get; init; }
+
+    /// <summary>The training threads when <see cref="Threads"/> is 0: the core count less one, at least one.</summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
     /// <summary>Data workers (0 = core count).</summary>
     public int Workers { get; init; }
     public int EvalEvery { get; init; } = 10;

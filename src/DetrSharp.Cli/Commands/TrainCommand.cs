@@ -28,7 +28,7 @@ public static class TrainCommand
         var lrBackbone = new Option<double?>("--lr-backbone") { Description = "Learning rate of the backbone (0 freezes it)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop after this many steps" };
         var minutes = new Option<double?>("--time-limit") { Description = "Stop after this many minutes" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: core count)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: one fewer than the cores, left to the data workers)" };
         var seed = new Option<long?>("--seed") { Description = "Random seed" };
         var set = new Option<string[]>("--set") { Description = "Override any config key: --set num_queries=50 --set ema=0.999", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (default: the run folder's, if any)" };
@@ -70,7 +70,7 @@ public static class TrainCommand
         var observer = new ConsoleObserver();
         string root = cfg.Data ?? EnsureSynthetic(cfg, observer);
         torch.manual_seed(cfg.Seed);
-        if (cfg.Threads > 0) torch.set_num_threads(cfg.Threads);
+        torch.set_num_threads(cfg.Threads > 0 ? cfg.Threads : TrainConfig.DefaultThreads);
         var data = TrainingData.Open(root, cfg);
         var ckptPath = Path.Combine(runDir, Checkpoint.FileName);
         if (restart && File.Exists(ckptPath)) File.Delete(ckptPath);
