@@ -96,13 +96,14 @@ public sealed record TrainConfig
     // ---- run ----------------------------------------------------------------------------------------------------------
     public long Seed { get; init; } = 42;
     /// <summary>
-    /// libtorch intra-op threads (0 = <see cref="DefaultThreads"/>: one core fewer than the machine has, left to the
-    /// data workers; on 2 cores one thread trains the default model 1.18-1.29x faster per step than two).
+    /// libtorch intra-op threads (0 = one core fewer than the machine has, left to the data workers; on 2 cores one
+    /// thread trains the default model 1.18-1.29x faster per step than two). See <see cref="TrainingThreads"/>.
     /// </summary>
     public int Threads { get; init; }
 
-    /// <summary>The training threads when <see cref="Threads"/> is 0: the core count less one, at least one.</summary>
-    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
+    /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one.</summary>
+    [JsonIgnore]
+    public int TrainingThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
     /// <summary>Data workers (0 = core count).</summary>
     public int Workers { get; init; }
     public int EvalEvery { get; init; } = 10;

@@ -91,7 +91,7 @@ public sealed class Trainer : IDisposable
     public EvalResult? Run(CancellationToken cancel = default, long stopAfterStep = 0)
     {
         var c = _config;
-        torch.set_num_threads(c.Threads > 0 ? c.Threads : TrainConfig.DefaultThreads);
+        torch.set_num_threads(c.TrainingThreads);
         Directory.CreateDirectory(_runDir);
         File.WriteAllText(Path.Combine(_runDir, "config.json"), c.ToJson());
         using var log = new RunLog(_runDir, append: _progress.Step > 0);

@@ -13,7 +13,7 @@ namespace DetrSharp.Training.Tests;
 /// </summary>
 public sealed class GeneralisationTests : IDisposable
 {
-    const int Size = 96, Steps = 1200;
+    const int Size = 96, Steps = 1200; // TinyData.Config's scales, crops and sizes are for 96 px images
     readonly string _root = Path.Combine(Path.GetTempPath(), "detrsharp-gen-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
@@ -25,12 +25,6 @@ public sealed class GeneralisationTests : IDisposable
             Epochs = 1000,
             MaxSteps = Steps,
             BatchSize = 8,
-            TrainScales = [Size],
-            CropResize = [Size],
-            CropMin = Size * 3 / 4,
-            CropMax = Size,
-            ValSize = Size,
-            MaxSize = Size * 2,
             WarmupSteps = 20,
             LogEvery = 50,
         };

@@ -70,7 +70,7 @@ public static class TrainCommand
         var observer = new ConsoleObserver();
         string root = cfg.Data ?? EnsureSynthetic(cfg, observer);
         torch.manual_seed(cfg.Seed);
-        torch.set_num_threads(cfg.Threads > 0 ? cfg.Threads : TrainConfig.DefaultThreads);
+        torch.set_num_threads(cfg.TrainingThreads);
         var data = TrainingData.Open(root, cfg);
         var ckptPath = Path.Combine(runDir, Checkpoint.FileName);
         if (restart && File.Exists(ckptPath)) File.Delete(ckptPath);
