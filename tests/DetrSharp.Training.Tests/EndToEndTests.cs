@@ -6,6 +6,7 @@ using Xunit;
 namespace DetrSharp.Training.Tests;
 
 /// <summary>A short training run on synthetic shapes: the loss falls and objects are found.</summary>
+[Collection(SerialTraining.Name)]
 public class EndToEndTests : IClassFixture<TinyData>
 {
     readonly TinyData _data;

@@ -11,6 +11,7 @@ namespace DetrSharp.Training.Tests;
 /// <see cref="TinyData"/> with the default losses and matcher, 1,200 steps (about two minutes on one core). The AP50
 /// it reaches on the unseen validation split (about 0.09 when written) must be well above the untrained model's.
 /// </summary>
+[Collection(SerialTraining.Name)]
 public sealed class GeneralisationTests : IDisposable
 {
     const int Size = 96, Steps = 1200; // TinyData.Config's scales, crops and sizes are for 96 px images

@@ -6,6 +6,7 @@ using Xunit;
 namespace DetrSharp.Training.Tests;
 
 /// <summary>2N steps straight equal N steps, a stop (as a killed run), and N more after --resume: identical weights.</summary>
+[Collection(SerialTraining.Name)]
 public class ResumeTests : IClassFixture<TinyData>
 {
     readonly TinyData _data;
