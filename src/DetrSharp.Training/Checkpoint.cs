@@ -12,7 +12,7 @@ public static class Checkpoint
     public const string FileName = "checkpoint.pth";
 
     public static void Save(string path, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler scheduler,
-        ModelEma? ema, TrainingProgress progress, TrainConfig config, Dictionary<string, object?>? extra = null)
+        ModelEma? ema, TrainingProgress progress, RunConfig config, Dictionary<string, object?>? extra = null)
     {
         using var scope = torch.NewDisposeScope();
         var root = new Dictionary<string, object?>
@@ -37,7 +37,7 @@ public static class Checkpoint
     {
         public required PickleDict Root { get; init; }
         public TrainingProgress Progress => new((int)(long)Root["epoch"]!, (int)(long)Root["batch_in_epoch"]!, (long)Root["step"]!);
-        public TrainConfig Config => TrainConfig.FromJson((string)Root["config"]!);
+        public RunConfig Config => RunConfig.FromJson((string)Root["config"]!);
         public Dictionary<string, Tensor> Model => StateDict(Root["model"]);
         public Dictionary<string, Tensor>? Ema => Root.TryGetValue("ema", out var e) && e != null ? StateDict(e) : null;
         public void Dispose() => CheckpointTree.DisposeTensors(Root);

@@ -32,6 +32,7 @@ public static class DetectionEvaluator
         var dataset = loader.Dataset;
         var detections = new List<CocoDetection>();
         bool wasTraining = detector.Module.training;
+        var device = detector.Module.parameters().FirstOrDefault()?.device ?? Device.CPU;
         detector.Module.eval();
         try
         {
@@ -41,8 +42,9 @@ public static class DetectionEvaluator
                 using (batch)
                 using (torch.NewDisposeScope())
                 using (torch.no_grad())
+                using (var onDevice = batch.To(device))
                 {
-                    foreach (var img in detector.Predict(batch))
+                    foreach (var img in detector.Predict(onDevice))
                         for (int i = 0; i < img.Scores.Length; i++)
                         {
                             float x1 = img.BoxesXyxy[i * 4], y1 = img.BoxesXyxy[i * 4 + 1], x2 = img.BoxesXyxy[i * 4 + 2], y2 = img.BoxesXyxy[i * 4 + 3];

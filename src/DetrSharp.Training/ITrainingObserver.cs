@@ -3,7 +3,7 @@ namespace DetrSharp.Training;
 /// <summary>Receives what a run does, for progress bars or plain lines (the CLI), or nothing (tests).</summary>
 public interface ITrainingObserver
 {
-    void RunStarted(TrainConfig config, long totalSteps, TrainingProgress start) { }
+    void RunStarted(RunConfig config, long totalSteps, TrainingProgress start) { }
     void StepDone(long step, long totalSteps, int epoch, IReadOnlyDictionary<string, double> losses, double lr, double stepSeconds) { }
     void EvaluationStarted(int epoch) { }
     void EvaluationDone(int epoch, EvalResult result) { }

@@ -4,14 +4,13 @@ using DetrSharp.Data.Synthetic;
 using DetrSharp.Data.Transforms;
 using DetrSharp.Torch;
 using DetrSharp.Torch.Serialization;
-using DetrSharp.Training.Detr;
 
 namespace DetrSharp.Training;
 
 /// <summary>A detector restored from a training checkpoint, with its config and class names, ready to predict.</summary>
 public sealed class TrainedDetector : IDisposable
 {
-    TrainedDetector(IDetector detector, TrainConfig config, IReadOnlyList<string> classNames, TrainingProgress progress)
+    TrainedDetector(IDetector detector, RunConfig config, IReadOnlyList<string> classNames, TrainingProgress progress)
     {
         Detector = detector;
         Config = config;
@@ -20,27 +19,26 @@ public sealed class TrainedDetector : IDisposable
     }
 
     public IDetector Detector { get; }
-    public TrainConfig Config { get; }
+    public RunConfig Config { get; }
     public IReadOnlyList<string> ClassNames { get; }
     public TrainingProgress Progress { get; }
 
     /// <summary>Loads a checkpoint written by `detrsharp train` (the EMA weights when asked and present).</summary>
     /// <param name="path">the checkpoint</param>
     /// <param name="useEma">the EMA weights instead of the trained ones</param>
-    /// <param name="topkDetections">overrides the run's post-processing (see <see cref="TrainConfig.TopkDetections"/>)</param>
-    public static TrainedDetector Load(string path, bool useEma = false, int? topkDetections = null)
+    /// <param name="overrides">settings that may differ from the run's for inference (model.topk_detections, runtime.device)</param>
+    public static TrainedDetector Load(string path, bool useEma = false, IEnumerable<(string key, string value)>? overrides = null)
     {
         using var ckpt = Checkpoint.Load(path);
         var config = ckpt.Config;
-        if (topkDetections is { } k)
-            config = (config with { TopkDetections = k }).Validate();
+        if (overrides != null) config = config.With(overrides);
         if (!ckpt.Root.TryGetValue("class_names", out var names) || names is not List<object?> list)
             throw new CheckpointFormatException(path, "no 'class_names' entry: not written by `detrsharp train`");
         var classNames = list.Select(n => n as string ?? throw new CheckpointFormatException(path, "class_names must be strings")).ToList();
-        var detector = DetrDetector.Create(config with { InitFrom = null }, classNames.Count);
+        var detector = DetectorFactory.Build(config with { Model = config.Model with { InitFrom = null } }, classNames.Count);
         try
         {
-            var weights = useEma ? ckpt.Ema ?? throw new ArgumentException($"{path}: the run kept no EMA weights (ema = 0)") : ckpt.Model;
+            var weights = useEma ? ckpt.Ema ?? throw new ArgumentException($"{path}: the run kept no EMA weights (optim.ema = 0)") : ckpt.Model;
             detector.Module.load_state_dict(weights, strict: !useEma);
             detector.Module.eval();
             return new TrainedDetector(detector, config, classNames, ckpt.Progress);
@@ -67,9 +65,10 @@ public sealed class TrainedDetector : IDisposable
             ImageId = 0, OriginalWidth = image.Width, OriginalHeight = image.Height,
         };
         var rng = new Xoshiro256StarStar(0);
-        sample = DetrTransforms.Val(Config.ValSize, Config.MaxSize).Apply(sample, ref rng);
+        sample = DetrTransforms.Val(Config.Data.ValSize, Config.Data.MaxSize).Apply(sample, ref rng);
         using var batch = Collate.Make(new[] { sample });
-        return Detector.Predict(batch, scoreThreshold)[0];
+        using var onDevice = batch.To(Config.Runtime.TorchDevice);
+        return Detector.Predict(onDevice, scoreThreshold)[0];
     }
 
     public void Dispose() => Detector.Dispose();

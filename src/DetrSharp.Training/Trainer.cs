@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DetrSharp.Torch;
+using DetrSharp.Torch.IO;
 
 namespace DetrSharp.Training;
 
 /// <summary>
-/// The training loop: weighted loss over the weight dict, gradient clipping, AdamW with its own backbone
-/// learning rate, warm-up then cosine or step schedule per step, optional EMA, evaluation every N epochs,
+/// The training loop of every family: the one <see cref="TrainingStep"/> (weighted loss, gradient clipping, AdamW over
+/// the family's parameter groups) on batches moved to runtime.device, warm-up then cosine or step schedule per step, optional EMA, evaluation every N epochs,
 /// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
 /// run naming the step and term, keeping the last good checkpoint.
 /// </summary>
@@ -15,7 +16,9 @@ public sealed class Trainer : IDisposable
 {
     readonly IDetector _detector;
     readonly TrainingData _data;
-    readonly TrainConfig _config;
+    readonly RunConfig _config;
+    readonly TrainingStep _step;
+    readonly Device _device;
     readonly string _runDir;
     readonly ITrainingObserver _observer;
     readonly optim.AdamW _optimizer;
@@ -26,24 +29,19 @@ public sealed class Trainer : IDisposable
     // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
     double _timeFraction;
 
-    public Trainer(IDetector detector, TrainingData data, TrainConfig config, string runDirectory, ITrainingObserver? observer = null)
+    public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
         _detector = detector;
         _data = data;
         _config = config;
         _runDir = runDirectory;
         _observer = observer ?? SilentObserver.Instance;
-        var model = detector.Module;
-        var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        var backbone = named.Where(p => detector.IsBackboneParameter(p.name)).Select(p => p.parameter).ToList();
-        var rest = named.Where(p => !detector.IsBackboneParameter(p.name)).Select(p => p.parameter).ToList();
-        var groups = new List<optim.ParamGroup> { new(rest, lr: config.Lr) };
-        if (backbone.Count > 0 && config.LrBackbone > 0) groups.Add(new optim.ParamGroup(backbone, lr: config.LrBackbone));
-        else foreach (var p in backbone) p.requires_grad = false; // lr_backbone 0 freezes the backbone, as the reference
-        _optimizer = new optim.AdamW(groups, lr: config.Lr, weight_decay: config.WeightDecay);
+        _device = config.Runtime.TorchDevice;
+        _optimizer = TrainingOptimizer.Create(detector, config.Optim);
+        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm);
         long total = TotalSteps;
-        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config, step, total, _timeFraction));
-        if (config.Ema > 0) _ema = new ModelEma(model, config.Ema);
+        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config.Schedule, step, total, _timeFraction));
+        if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema);
     }
 
     /// <summary>Optimiser steps in the whole run (epochs × batches, capped by max_steps).</summary>
@@ -51,8 +49,8 @@ public sealed class Trainer : IDisposable
     {
         get
         {
-            long all = (long)_config.Epochs * _data.TrainLoader.BatchesPerEpoch;
-            return _config.MaxSteps > 0 ? Math.Min(all, _config.MaxSteps) : all;
+            long all = (long)_config.Schedule.Epochs * _data.TrainLoader.BatchesPerEpoch;
+            return _config.Schedule.MaxSteps > 0 ? Math.Min(all, _config.Schedule.MaxSteps) : all;
         }
     }
 
@@ -62,10 +60,10 @@ public sealed class Trainer : IDisposable
     public List<(long step, double loss)> LossCurve { get; } = new();
 
     /// <summary>Linear warm-up from 1% to 100%, then cosine to 1% or ×0.1 at lr_drop (epochs).</summary>
-    static double LrFactor(TrainConfig c, long step, long total, double timeFraction)
+    static double LrFactor(ScheduleConfig c, long step, long total, double timeFraction)
     {
         if (c.WarmupSteps > 0 && step < c.WarmupSteps) return 0.01 + 0.99 * step / c.WarmupSteps;
-        if (c.LrSchedule == "step")
+        if (c.LrSchedule == LrScheduleKind.Step)
         {
             return step >= (long)c.LrDrop * Math.Max(1, total / Math.Max(1, c.Epochs)) ? 0.1 : 1.0;
         }
@@ -90,17 +88,15 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public EvalResult? Run(CancellationToken cancel = default, long stopAfterStep = 0)
     {
-        var c = _config;
-        torch.set_num_threads(c.TrainingThreads);
+        var c = _config.Schedule;
+        torch.set_num_threads(_config.Runtime.TrainingThreads);
         Directory.CreateDirectory(_runDir);
-        File.WriteAllText(Path.Combine(_runDir, "config.json"), c.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
         using var log = new RunLog(_runDir, append: _progress.Step > 0);
         long total = TotalSteps;
-        _observer.RunStarted(c, total, _progress);
+        _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
-        var model = _detector.Module;
-        model.train();
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        _detector.Module.train();
         var window = new Dictionary<string, double>();
         int windowCount = 0;
         bool stop = false;
@@ -115,17 +111,9 @@ public sealed class Trainer : IDisposable
                 long step = _progress.Step + 1;
                 Dictionary<string, double> values;
                 using (batch)
-                using (torch.NewDisposeScope())
+                using (var onDevice = batch.To(_device))
                 {
-                    var terms = _detector.Losses(batch);
-                    var (loss, vals) = WeightedLoss.Sum(terms, _detector.WeightDict);
-                    values = vals;
-                    WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
-                    values["loss"] = loss.item<double>();
-                    _optimizer.zero_grad();
-                    loss.backward();
-                    if (c.ClipMaxNorm > 0) nn.utils.clip_grad_norm_(parameters, c.ClipMaxNorm);
-                    _optimizer.step();
+                    values = _step.Run(onDevice, step);
                     if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
                     _scheduler.step();
                     _ema?.Update();
@@ -138,7 +126,7 @@ public sealed class Trainer : IDisposable
                 windowCount++;
                 LossCurve.Add((step, values["loss"]));
                 _observer.StepDone(step, total, epoch, values, lr, seconds);
-                if (step % Math.Max(1, c.LogEvery) == 0 || step == total)
+                if (step % Math.Max(1, _config.Runtime.LogEvery) == 0 || step == total)
                 {
                     var o = new JsonObject { ["step"] = step, ["epoch"] = epoch, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
                     foreach (var (k, v) in window) o[k] = Math.Round(v / windowCount, 6);
@@ -164,10 +152,10 @@ public sealed class Trainer : IDisposable
             if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
-            if (epochDone && c.EvalEvery > 0 && (epoch + 1) % c.EvalEvery == 0 && !last) Evaluate(epoch, log);
+            if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch, log);
         }
         var result = Evaluate(Math.Max(0, _progress.Epoch - 1), log);
-        File.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 

@@ -33,10 +33,11 @@ public sealed class TrainingData
         throw new FileNotFoundException($"{root}: no annotations/instances_{split}.json or annotations/instances_{split}2017.json");
     }
 
-    public static TrainingData Open(string root, TrainConfig config)
+    public static TrainingData Open(string root, RunConfig run)
     {
         var (trainAnn, trainImg) = Locate(root, "train");
         var (valAnn, valImg) = Locate(root, "val");
+        var config = run.Data;
         var dsOptions = new CocoDatasetOptions { SkipInvalid = config.SkipBadSamples };
         var train = CocoDataset.Load(trainAnn, trainImg, dsOptions);
         var val = CocoDataset.Load(valAnn, valImg, dsOptions);
@@ -51,12 +52,12 @@ public sealed class TrainingData
             ValAnnotations = valAnn,
             TrainLoader = new DataLoader(train, trainT, new DataLoaderOptions
             {
-                BatchSize = config.BatchSize, Shuffle = true, DropLast = train.Count >= config.BatchSize, Seed = config.Seed,
-                Workers = config.Workers, SkipBadSamples = config.SkipBadSamples,
+                BatchSize = config.BatchSize, Shuffle = true, DropLast = train.Count >= config.BatchSize, Seed = run.Runtime.Seed,
+                Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples,
             }),
             ValLoader = new DataLoader(val, valT, new DataLoaderOptions
             {
-                BatchSize = config.BatchSize, Shuffle = false, Seed = config.Seed, Workers = config.Workers, SkipBadSamples = config.SkipBadSamples,
+                BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples,
             }),
         };
     }

@@ -1,6 +1,6 @@
 using DetrSharp.Torch;
 using DetrSharp.Training;
-using DetrSharp.Training.Detr;
+using DetrSharp.Detection.Families;
 using Xunit;
 
 namespace DetrSharp.Training.Tests;
@@ -15,10 +15,10 @@ public class EndToEndTests : IClassFixture<TinyData>
     [Fact]
     public void LossFallsAndObjectsAreFound()
     {
-        var cfg = TinyData.Config(_data.Root) with { Epochs = 60, LogEvery = 10 };
-        torch.manual_seed(cfg.Seed);
+        var cfg = TinyData.With(TinyData.Config(_data.Root), ("schedule.epochs", 60), ("runtime.log_every", 10));
+        torch.manual_seed(cfg.Runtime.Seed);
         var data = TrainingData.Open(_data.Root, cfg);
-        using var det = DetrDetector.Create(cfg, data.ClassNames.Count);
+        using var det = DetectorFactory.Build(cfg, data.ClassNames.Count);
         var dir = Path.Combine(_data.Root, "e2e");
         using var trainer = new Trainer(det, data, cfg, dir);
         var result = trainer.Run();
@@ -29,7 +29,7 @@ public class EndToEndTests : IClassFixture<TinyData>
         Assert.InRange(result!.AP50, 0, 1);
         // objects are found: on the images it trained on (DETR needs far longer than a test to generalise)
         var onTrain = DetectionEvaluator.Evaluate(det, new DetrSharp.Data.Loading.DataLoader(data.Train,
-            DetrSharp.Data.Transforms.DetrTransforms.Val(cfg.ValSize, cfg.MaxSize), new() { BatchSize = 4, Shuffle = false }),
+            DetrSharp.Data.Transforms.DetrTransforms.Val(cfg.Data.ValSize, cfg.Data.MaxSize), new() { BatchSize = 4, Shuffle = false }),
             DetrSharp.Evaluation.CocoGroundTruth.Load(TrainingData.Locate(_data.Root, "train").annotations));
         Assert.True(onTrain.AP50 > 0.02, $"AP50 on the training images is {onTrain.AP50:F3} (validation {result.AP50:F3})");
         Assert.True(File.Exists(Path.Combine(dir, "eval.json")));

@@ -1,7 +1,7 @@
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Torch;
 using DetrSharp.Training;
-using DetrSharp.Training.Detr;
+using DetrSharp.Detection.Families;
 using Xunit;
 
 namespace DetrSharp.Training.Tests;
@@ -21,17 +21,11 @@ public sealed class GeneralisationTests : IDisposable
     public void ValidationAp50IsWellAboveZero()
     {
         SyntheticShapes.Generate(_root, new SyntheticShapesOptions { TrainImages = 512, ValImages = 64, ImageSize = Size, Seed = 11, MaxObjects = 1 });
-        var cfg = TinyData.Config(_root) with
-        {
-            Epochs = 1000,
-            MaxSteps = Steps,
-            BatchSize = 8,
-            WarmupSteps = 20,
-            LogEvery = 50,
-        };
-        torch.manual_seed(cfg.Seed);
+        var cfg = TinyData.With(TinyData.Config(_root),
+            ("schedule.epochs", 1000), ("schedule.max_steps", Steps), ("data.batch_size", 8), ("schedule.warmup_steps", 20), ("runtime.log_every", 50));
+        torch.manual_seed(cfg.Runtime.Seed);
         var data = TrainingData.Open(_root, cfg);
-        using var det = DetrDetector.Create(cfg, data.ClassNames.Count);
+        using var det = DetectorFactory.Build(cfg, data.ClassNames.Count);
         using var trainer = new Trainer(det, data, cfg, Path.Combine(_root, "run"));
         double untrained = DetectionEvaluator.Evaluate(det, data.ValLoader, data.ValGroundTruth).AP50;
 

@@ -1,6 +1,6 @@
 using DetrSharp.Torch;
 using DetrSharp.Training;
-using DetrSharp.Training.Detr;
+using DetrSharp.Detection.Families;
 using Xunit;
 
 namespace DetrSharp.Training.Tests;
@@ -18,11 +18,11 @@ public class ResumeTests : IClassFixture<TinyData>
         return d.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).data<float>());
     }
 
-    (IDetector detector, TrainingData data) Fresh(TrainConfig cfg)
+    (IDetector detector, TrainingData data) Fresh(RunConfig cfg)
     {
-        torch.manual_seed(cfg.Seed);
+        torch.manual_seed(cfg.Runtime.Seed);
         var data = TrainingData.Open(_data.Root, cfg);
-        return (DetrDetector.Create(cfg, data.ClassNames.Count), data);
+        return (DetectorFactory.Build(cfg, data.ClassNames.Count), data);
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ public class ResumeTests : IClassFixture<TinyData>
     [InlineData(0.9, 1e-5)]
     public void ResumedRunEqualsStraightRun(double ema, double tolerance)
     {
-        var cfg = TinyData.Config(_data.Root) with { MaxSteps = 8, Epochs = 3, Ema = ema };
+        var cfg = TinyData.With(TinyData.Config(_data.Root), ("schedule.max_steps", 8), ("schedule.epochs", 3), ("optim.ema", ema));
         var dirA = Path.Combine(_data.Root, $"runA{ema}");
         var dirB = Path.Combine(_data.Root, $"runB{ema}");
 
@@ -59,7 +59,7 @@ public class ResumeTests : IClassFixture<TinyData>
 
         // a new process would start from a different RNG state: scramble it before resuming
         torch.manual_seed(12345);
-        var (detC, dataC) = Fresh(cfg with { Seed = 999 });
+        var (detC, dataC) = Fresh(TinyData.With(cfg, ("runtime.seed", 999)));
         using (detC)
         using (var trainer = new Trainer(detC, dataB, cfg, dirB))
         {

@@ -1,7 +1,7 @@
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Torch;
 using DetrSharp.Training;
-using DetrSharp.Training.Detr;
+using DetrSharp.Detection.Detr;
 
 namespace DetrSharp.Training.Tests;
 
@@ -16,32 +16,23 @@ public sealed class TinyData : IDisposable
         SyntheticShapes.Generate(Root, new SyntheticShapesOptions { TrainImages = 16, ValImages = 8, ImageSize = 96, Seed = 7, MaxObjects = 1 });
     }
 
-    public static TrainConfig Config(string root) => new TrainConfig
+    public static RunConfig Config(string root) => new RunConfig
     {
-        Data = root,
-        Epochs = 2,
-        BatchSize = 4,
-        Lr = 3e-4,
-        LrBackbone = 3e-4,
-        WarmupSteps = 5,
-        TrainScales = [96],
-        CropResize = [96],
-        CropMin = 72,
-        CropMax = 96,
-        ValSize = 96,
-        MaxSize = 128,
-        HiddenDim = 64,
-        Nheads = 4,
-        EncLayers = 1,
-        DecLayers = 2,
-        DimFeedforward = 64,
-        NumQueries = 8,
-        EvalEvery = 0,
-        LogEvery = 1,
-        Workers = 2,
-        Seed = 5,
-        TimeLimitMinutes = 0, // a time-based schedule would make runs depend on the clock
+        Model = new DetrConfig { HiddenDim = 64, NHeads = 4, EncLayers = 1, DecLayers = 2, DimFeedforward = 64, NumQueries = 8 },
+        Data = new DataConfig
+        {
+            Path = root, BatchSize = 4, TrainScales = [96], CropResize = [96], CropMin = 72, CropMax = 96, ValSize = 96, MaxSize = 128,
+        },
+        Optim = new OptimConfig { Lr = 3e-4, LrBackbone = 3e-4 },
+        // a time-based schedule would make runs depend on the clock
+        Schedule = new ScheduleConfig { Epochs = 2, WarmupSteps = 5, TimeLimitMinutes = 0 },
+        Eval = new EvalConfig { Every = 0 },
+        Runtime = new RuntimeConfig { LogEvery = 1, Workers = 2, Seed = 5 },
     }.Validate();
+
+    /// <summary>The config with section.key=value settings applied.</summary>
+    public static RunConfig With(RunConfig config, params (string key, object value)[] settings)
+        => config.With(settings.Select(s => (s.key, System.Text.Json.JsonSerializer.Serialize(s.value))));
 
     public void Dispose()
     {

@@ -1,14 +1,15 @@
-using DetrSharp.Detection.Losses;
-using DetrSharp.Detection.Matching;
-using DetrSharp.Detection.Models;
+using DetrSharp.Detection.Detr;
+using DetrSharp.Detection.Families;
 using DetrSharp.Torch;
+using DetrSharp.Training;
 
 namespace DetrSharp.Cli.Bench;
 
 /// <summary>
 /// `detrsharp bench detr-step`: DETR-R50 with the reference's default arguments (6+6 layers, 100 queries,
 /// aux loss, random init) — one training step on a batch of 2 images of 512×512 (forward, SetCriterion with
-/// aux losses, backward, clip_grad_norm 0.1, AdamW with the backbone's own learning rate) and inference on one
+/// aux losses, backward, clip_grad_norm 0.1, AdamW with the backbone's own learning rate: the trainer's own
+/// TrainingStep and optimizer) and inference on one
 /// 800×1066 image (eval, no_grad) — against facebookresearch/detr's times (../shared/perf/REFERENCE.md).
 /// Every step runs in a dispose scope.
 /// </summary>
@@ -24,63 +25,64 @@ public sealed class DetrStepBench : IBenchSuite
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         int runs = options.Runs > 0 ? options.Runs : 5;
         int warmup = options.Warmup > 0 ? options.Warmup : 1;
+        var run = new RunConfig
+        {
+            Model = DetrConfig.Reference,
+            Optim = new OptimConfig { Lr = 1e-4, LrBackbone = 1e-5, WeightDecay = 1e-4, ClipMaxNorm = 0.1 },
+            Runtime = new RuntimeConfig { Device = options.Device },
+        }.Validate();
         torch.manual_seed(42);
-        var config = new DetrConfig();
-        using var model = DetrBuilder.Build(config);
-        yield return TrainStep(model, config, runs, warmup);
-        yield return Inference(model, runs, warmup);
+        using var detector = DetectorFactory.Build(run, 91);
+        yield return TrainStep(detector, run, runs, warmup);
+        yield return Inference(((DetrDetector)detector).Model, run.Runtime.TorchDevice, runs, warmup);
     }
 
-    static BenchResult TrainStep(DETR model, DetrConfig config, int runs, int warmup)
+    static BenchResult TrainStep(IDetector detector, RunConfig run, int runs, int warmup)
     {
         using var gen = new Generator(seed: 512);
-        using var data = torch.NewDisposeScope();
-        var images = torch.randn([2, 3, 512, 512], generator: gen);                      // [B, 3, H, W]
-        var mask = torch.zeros([2, 512, 512], ScalarType.Bool);                          // [B, H, W]
-        var samples = new NestedTensor(images, mask);
+        var device = run.Runtime.TorchDevice;
         var targets = new DetectionTarget[2];
-        for (int b = 0; b < 2; b++)
+        DetectionBatch hostBatch;
+        using (var data = torch.NewDisposeScope())
         {
-            var labels = torch.randint(0, config.NumClasses, [TargetsPerImage], ScalarType.Int64, generator: gen); // [T]
-            var centre = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.6).add(0.2);                        // [T, 2]
-            var size = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.3).add(0.05);                         // [T, 2]
-            targets[b] = new DetectionTarget(labels, torch.cat([centre, size], 1));                                 // [T, 4] cxcywh
+            for (int b = 0; b < 2; b++)
+            {
+                var labels = torch.randint(0, 91, [TargetsPerImage], ScalarType.Int64, generator: gen);     // [T]
+                var centre = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.6).add(0.2);            // [T, 2]
+                var size = torch.rand([TargetsPerImage, 2], generator: gen).mul(0.3).add(0.05);             // [T, 2]
+                targets[b] = new DetectionTarget(labels.DetachFromDisposeScope(), torch.cat([centre, size], 1).DetachFromDisposeScope()) // [T, 4] cxcywh
+                {
+                    Size = (512, 512), OriginalSize = (512, 512),
+                };
+            }
+            hostBatch = new DetectionBatch
+            {
+                Samples = new NestedTensor(torch.randn([2, 3, 512, 512], generator: gen).DetachFromDisposeScope(),  // [B, 3, H, W]
+                    torch.zeros([2, 512, 512], ScalarType.Bool).DetachFromDisposeScope()),                        // [B, H, W]
+                Targets = targets,
+            };
         }
-
-        var criterion = new SetCriterion((int)config.NumClasses, new HungarianMatcher(HungarianMatcherOptions.Detr),
-            LossWeights.Detr(config.DecLayers, auxLoss: config.AuxLoss), eosCoef: 0.1,
-            [CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality]);
-        var (backboneParams, rest) = model.ParameterGroups();
-        using var optimizer = new optim.AdamW(
-            [new optim.ParamGroup(rest, lr: 1e-4), new optim.ParamGroup(backboneParams, lr: config.LrBackbone)], weight_decay: 1e-4);
-        var trainable = model.parameters().Where(p => p.requires_grad).ToArray();
-        model.train();
+        using var _ = hostBatch;
+        using var batch = hostBatch.To(device);
+        using var optimizer = TrainingOptimizer.Create(detector, run.Optim);
+        var step = new TrainingStep(detector, optimizer, run.Optim.ClipMaxNorm);
+        detector.Module.train();
         double loss = double.NaN;
-
-        void Step()
-        {
-            using var scope = torch.NewDisposeScope();
-            var outputs = model.forward(samples);
-            var losses = criterion.Forward(outputs.ToDetectionOutput(), targets);
-            var total = criterion.WeightedTotal(losses);
-            optimizer.zero_grad();
-            total.backward();
-            nn.utils.clip_grad_norm_(trainable, 0.1);
-            optimizer.step();
-            loss = total.item<float>();
-        }
+        long n = 0;
+        void Step() => loss = step.Run(batch, ++n)["loss"];
 
         var result = Measure("detr_r50_train_step_b2_512", Step, warmup, runs);
         AddReference(result, 4216, 2938);
         result.Extra["loss"] = Math.Round(loss, 4);
+        result.Extra["device"] = device.ToString();
         return result;
     }
 
-    static BenchResult Inference(DETR model, int runs, int warmup)
+    static BenchResult Inference(DETR model, Device device, int runs, int warmup)
     {
         using var gen = new Generator(seed: 800);
         using var data = torch.NewDisposeScope();
-        var samples = new NestedTensor(torch.randn([1, 3, 800, 1066], generator: gen), torch.zeros([1, 800, 1066], ScalarType.Bool));
+        var samples = new NestedTensor(torch.randn([1, 3, 800, 1066], generator: gen).to(device), torch.zeros([1, 800, 1066], ScalarType.Bool).to(device));
         model.eval();
 
         void Infer()
@@ -92,6 +94,7 @@ public sealed class DetrStepBench : IBenchSuite
 
         var result = Measure("detr_r50_infer_b1_800x1066", Infer, warmup, runs);
         AddReference(result, 1812, 1632);
+        result.Extra["device"] = device.ToString();
         model.train();
         return result;
     }

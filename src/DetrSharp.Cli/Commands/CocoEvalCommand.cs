@@ -57,16 +57,9 @@ public static class CocoEvalCommand
 
     static void WriteAtomically(string path, string text)
     {
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllText(tmp, text);
-            File.Move(tmp, full, overwrite: true);
-        }
+        try { DetrSharp.Torch.IO.AtomicFile.WriteAllText(path, text); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(tmp); } catch (IOException) { }
             throw new IOException($"cannot write the JSON report {path}: {e.Message}", e);
         }
     }

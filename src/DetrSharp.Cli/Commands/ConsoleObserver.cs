@@ -34,9 +34,9 @@ public sealed class ConsoleObserver : ITrainingObserver
         return result;
     }
 
-    public void RunStarted(TrainConfig config, long totalSteps, TrainingProgress start)
+    public void RunStarted(RunConfig config, long totalSteps, TrainingProgress start)
     {
-        _logEvery = Math.Max(1, config.LogEvery);
+        _logEvery = Math.Max(1, config.Runtime.LogEvery);
         if (_task != null)
         {
             _task.MaxValue = Math.Max(1, totalSteps);

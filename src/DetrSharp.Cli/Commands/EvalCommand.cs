@@ -14,23 +14,33 @@ public static class EvalCommand
         var data = new Option<string?>("--data") { Description = "COCO folder (default: the dataset the checkpoint was trained on)" };
         var json = new Option<string?>("--json") { Description = "Write the 12 stats and per-category AP to this file" };
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
-        var topk = new Option<int?>("--topk") { Description = "Detections per image: the N best (query, class) pairs; 0 = one per query (default: the run's topk_detections)" };
-        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk };
+        var topk = new Option<int?>("--topk") { Description = "DETR: detections per image, the N best (query, class) pairs; 0 = one per query (default: the run's model.topk_detections)" };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
+        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk, device };
         cmd.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
-            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), parse.GetValue(topk));
+            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), InferenceOverrides(parse.GetValue(topk), parse.GetValue(device)));
             var cfg = trained.Config;
-            var root = parse.GetValue(data) ?? cfg.Data ?? TrainCommand.EnsureSynthetic(cfg, new ConsoleObserver());
+            var root = parse.GetValue(data) ?? cfg.Data.Path ?? TrainCommand.EnsureSynthetic(cfg, new ConsoleObserver());
             var td = TrainingData.Open(root, cfg);
             if (!td.ClassNames.SequenceEqual(trained.ClassNames))
                 throw new ArgumentException($"{root}: its categories ({string.Join(", ", td.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
             var result = DetectionEvaluator.Evaluate(trained.Detector, td.ValLoader, td.ValGroundTruth);
             if (parse.GetValue(json) is { } path)
-                DetrSharp.Data.IO.AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true })), flushToDisk: false);
+                DetrSharp.Torch.IO.AtomicFile.WriteAllText(path, result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             ConsoleObserver.PrintSummary(result, Path.GetDirectoryName(parse.GetValue(checkpoint)!) ?? ".", clock.Elapsed, trained.Progress.Step);
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The settings eval and predict may change on a trained run: DETR's top-k and the device.</summary>
+    public static List<(string, string)> InferenceOverrides(int? topk, string? device)
+    {
+        var list = new List<(string, string)>();
+        if (topk is { } k) list.Add(("model.topk_detections", k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (device != null) list.Add(("runtime.device", JsonSerializer.Serialize(device)));
+        return list;
     }
 }

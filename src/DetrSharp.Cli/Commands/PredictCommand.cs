@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DetrSharp.Data.Drawing;
 using DetrSharp.Data.Imaging;
-using DetrSharp.Data.IO;
+using DetrSharp.Torch.IO;
 using DetrSharp.Training;
 
 namespace DetrSharp.Cli.Commands;
@@ -18,11 +18,12 @@ public static class PredictCommand
         var output = new Option<string>("--out") { Description = "Folder for NAME.pred.png and NAME.pred.json", DefaultValueFactory = _ => "predictions" };
         var threshold = new Option<float>("--threshold") { Description = "Minimum score to keep a detection", DefaultValueFactory = _ => 0.5f };
         var ema = new Option<bool>("--ema") { Description = "Use the EMA weights" };
-        var cmd = new Command("predict", "Run a trained detector on images") { inputs, checkpoint, output, threshold, ema };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
+        var cmd = new Command("predict", "Run a trained detector on images") { inputs, checkpoint, output, threshold, ema, device };
         cmd.SetAction(parse =>
         {
             var files = Expand(parse.GetValue(inputs)!);
-            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema));
+            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, parse.GetValue(device)));
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             float min = parse.GetValue(threshold);
@@ -46,7 +47,7 @@ public static class PredictCommand
                 var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 ImageCodec.WritePng(stem + ".pred.png", image);
                 var json = new JsonObject { ["image"] = file, ["width"] = image.Width, ["height"] = image.Height, ["detections"] = objects };
-                AtomicFile.WriteAllBytes(stem + ".pred.json", System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })), flushToDisk: false);
+                AtomicFile.WriteAllText(stem + ".pred.json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
                 Console.WriteLine($"{file}: {det.Scores.Length} objects -> {stem}.pred.png");
             }
             return 0;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using DetrSharp.Data.IO;
+using DetrSharp.Torch.IO;
 
 namespace DetrSharp.Data.Coco;
 

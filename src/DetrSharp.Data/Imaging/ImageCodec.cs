@@ -1,4 +1,4 @@
-using DetrSharp.Data.IO;
+using DetrSharp.Torch.IO;
 
 namespace DetrSharp.Data.Imaging;
 

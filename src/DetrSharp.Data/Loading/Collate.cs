@@ -44,13 +44,13 @@ public static class Collate
             }
         }
         Tensor? images = null, maskT = null;
-        var targets = new List<TargetTensors>(b);
+        var targets = new List<DetectionTarget>(b);
         try
         {
             images = torch.tensor(pixels, new long[] { b, 3, H, W });   // [batch, 3, H, W]
             maskT = torch.tensor(mask, new long[] { b, H, W });           // [batch, H, W]
             foreach (var s in samples) targets.Add(Targets(s));
-            return new DetectionBatch { Images = images.DetachFromDisposeScope(), Mask = maskT.DetachFromDisposeScope(), Targets = targets, Epoch = epoch, Position = position, Skipped = skipped ?? Array.Empty<string>() };
+            return new DetectionBatch { Samples = new NestedTensor(images.DetachFromDisposeScope(), maskT.DetachFromDisposeScope()), Targets = targets, Epoch = epoch, Position = position, Skipped = skipped ?? Array.Empty<string>() };
         }
         catch
         {
@@ -62,7 +62,7 @@ public static class Collate
     }
 
     /// <summary>Labels [n] int64 and boxes [n, 4] normalised cxcywh of one sample.</summary>
-    public static TargetTensors Targets(DetectionSample s)
+    public static DetectionTarget Targets(DetectionSample s)
     {
         int n = s.Count;
         float w = s.Image.Width, h = s.Image.Height;
@@ -77,10 +77,8 @@ public static class Collate
             boxes[i * 4 + 3] = (y2 - y1) / h;
             labels[i] = s.Labels[i];
         }
-        return new TargetTensors
+        return new DetectionTarget(torch.tensor(labels, new long[] { n }).DetachFromDisposeScope(), torch.tensor(boxes, new long[] { n, 4 }).DetachFromDisposeScope())
         {
-            Labels = torch.tensor(labels, new long[] { n }).DetachFromDisposeScope(),
-            Boxes = torch.tensor(boxes, new long[] { n, 4 }).DetachFromDisposeScope(),
             ImageId = s.ImageId,
             OriginalSize = (s.OriginalHeight, s.OriginalWidth),
             Size = (s.Image.Height, s.Image.Width),

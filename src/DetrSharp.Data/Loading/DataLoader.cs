@@ -3,6 +3,7 @@ using DetrSharp.Data.Coco;
 using DetrSharp.Data.Imaging;
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Data.Transforms;
+using DetrSharp.Torch;
 
 namespace DetrSharp.Data.Loading;
 

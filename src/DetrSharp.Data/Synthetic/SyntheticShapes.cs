@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DetrSharp.Data.Coco;
-using DetrSharp.Data.IO;
+using DetrSharp.Torch.IO;
 using DetrSharp.Data.Imaging;
 
 namespace DetrSharp.Data.Synthetic;

@@ -25,7 +25,7 @@ public sealed class SetCriterion
     /// <param name="eosCoef">Relative weight of the no-object class in loss_ce (cross entropy only).</param>
     /// <param name="losses">Which losses, in order (the reference's ['labels', 'boxes', 'cardinality']).</param>
     /// <param name="options">Label-loss kind and hooks; DETR's when null.</param>
-    public SetCriterion(int numClasses, HungarianMatcher matcher, IReadOnlyDictionary<string, double> weightDict, double eosCoef,
+    public SetCriterion(int numClasses, ISetMatcher matcher, IReadOnlyDictionary<string, double> weightDict, double eosCoef,
         IReadOnlyList<CriterionLoss> losses, SetCriterionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(matcher);
@@ -47,7 +47,7 @@ public sealed class SetCriterion
     public int NumClasses { get; }
 
     /// <summary>The matcher.</summary>
-    public HungarianMatcher Matcher { get; }
+    public ISetMatcher Matcher { get; }
 
     /// <summary>Loss weights by key.</summary>
     public IReadOnlyDictionary<string, double> WeightDict { get; }

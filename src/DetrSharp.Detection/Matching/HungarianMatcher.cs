@@ -17,7 +17,7 @@ namespace DetrSharp.Detection.Matching;
 /// parallel. The block values are the reference's, element for element. Runs under no_grad. The blocks
 /// are handed to the assignment as float32 (half-precision costs widen exactly; float64 ones are rounded).
 /// </remarks>
-public sealed class HungarianMatcher
+public sealed class HungarianMatcher : ISetMatcher
 {
     readonly IClassMatchCost _classCost;
 

@@ -1,3 +1,5 @@
+using DetrSharp.Torch.IO;
+
 namespace DetrSharp.Torch.Serialization;
 
 /// <summary>
@@ -32,14 +34,13 @@ public static class CheckpointWriter
         using var pickler = new TorchPickleWriter();
         var pickle = pickler.Dumps(value);
         var storages = pickler.Storages.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         // The CRCs are computed on another thread while this one writes the same bytes to the file.
         var crcs = storages.Select(_ => new TaskCompletionSource<uint>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         using var cancel = new CancellationTokenSource();
         var crcWorker = Task.Run(() => ComputeCrcs(storages, crcs, cancel.Token));
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            AtomicFile.Write(full, stream =>
             {
                 var zip = new ZipWriter(stream, ArchiveName);
                 zip.WriteRecord("data.pkl", pickle);
@@ -48,13 +49,7 @@ public static class CheckpointWriter
                     zip.WriteRecord("data/" + storages[i].Key, (byte*)storages[i].Pointer, storages[i].ByteLength, crcs[i].Task);
                 zip.WriteRecord("version", "3\n"u8);
                 zip.Finish();
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
+            }, flushToDisk: false);
         }
         finally
         {

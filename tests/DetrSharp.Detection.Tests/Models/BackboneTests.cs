@@ -1,3 +1,4 @@
+using DetrSharp.Detection.Configuration;
 using DetrSharp.Detection.Models;
 using DetrSharp.Torch;
 using Xunit;
@@ -25,7 +26,7 @@ public class BackboneTests
     [Fact]
     public void NothingTrainsWhenTheBackboneLearningRateIsZero()
     {
-        using var model = DetrBuilder.Build(Tiny() with { LrBackbone = 0 });
+        using var model = DetrBuilder.Build(Tiny() with { TrainBackbone = false });
         Assert.All(model.named_parameters().Where(p => p.name.StartsWith("backbone.")), p => Assert.False(p.parameter.requires_grad, p.name));
         Assert.Empty(model.ParameterGroups().backbone);
         Assert.NotEmpty(model.ParameterGroups().rest);
@@ -91,13 +92,13 @@ public class BackboneTests
     {
         var e = Assert.Throws<NotSupportedException>(() => new Backbone(ResNetDepth.ResNet34, dilation: true));
         Assert.Contains("dilation", e.Message);
-        Assert.Throws<ArgumentException>(() => DetrBuilder.Build(Tiny() with { Dilation = true }));
+        Assert.Throws<ConfigException>(() => DetrBuilder.Build(Tiny() with { Dilation = true }));
     }
 
     [Fact]
     public void UnknownBackboneNameIsRejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => DetrBuilder.Build(Tiny() with { Backbone = "resnet152" }));
+        var e = Assert.Throws<ConfigException>(() => DetrBuilder.Build(Tiny() with { Backbone = "resnet152" }));
         Assert.Contains("resnet152", e.Message);
     }
 
@@ -126,7 +127,7 @@ public class BackboneTests
         var features = backbone.forward(new NestedTensor(torch.rand(1, 3, 64, 96), torch.zeros(new long[] { 1, 64, 96 }, ScalarType.Bool)));
         Assert.Equal(new long[] { 1, 256, 4, 6 }, features[^1].Tensors.shape);
         Assert.Throws<ArgumentException>(() => new Backbone(ResNetDepth.ResNet50, dilation: true, stages: 3));
-        Assert.Throws<ArgumentException>(() => (Tiny() with { BackboneStages = 1 }).Validate());
+        Assert.Throws<ConfigException>(() => (Tiny() with { BackboneStages = 1 }).Validate());
         using var twoStages = new Backbone(ResNetDepth.ResNet18, stages: 2);
         Assert.Equal(128, twoStages.NumChannels);
         Assert.Equal(new long[] { 8 }, twoStages.Strides);
@@ -138,7 +139,7 @@ public class BackboneTests
         Assert.Equal(new long[] { 32, 256, 1, 1 }, model.get_submodule("input_proj")!.get_parameter("weight")!.shape);
     }
 
-    internal static DetrConfig Tiny() => new()
+    internal static DetrConfig Tiny() => DetrConfig.Reference with
     {
         Backbone = "resnet18", HiddenDim = 32, NHeads = 4, EncLayers = 1, DecLayers = 2, DimFeedforward = 64,
         NumQueries = 5, NumClasses = 3, Dropout = 0.1,

@@ -20,9 +20,9 @@ public class DetrStateDictKeysTests
 
     static DetrConfig ConfigFor(string variant) => variant switch
     {
-        "detr_r50" => new DetrConfig { Backbone = "resnet50" },
-        "detr_r50_dc5" => new DetrConfig { Backbone = "resnet50", Dilation = true },
-        "detr_r101" => new DetrConfig { Backbone = "resnet101" },
+        "detr_r50" => DetrConfig.Reference,
+        "detr_r50_dc5" => DetrConfig.Reference with { Dilation = true },
+        "detr_r101" => DetrConfig.Reference with { Backbone = "resnet101" },
         _ => throw new NotSupportedException($"no configuration for {variant}"),
     };
 

@@ -1,0 +1,68 @@
+using DetrSharp.Detection.Families;
+using DetrSharp.Detection.Losses;
+using DetrSharp.Torch;
+
+namespace DetrSharp.Detection.Detr;
+
+/// <summary>DETR with its matcher and set criterion, behind the family contract.</summary>
+public sealed class DetrDetector : IDetector
+{
+    readonly SetCriterion _criterion;
+    readonly int _topK;
+
+    public DetrDetector(DETR model, SetCriterion criterion, int topK)
+    {
+        Model = model;
+        _criterion = criterion;
+        _topK = topK;
+    }
+
+    public string Family => "detr";
+    public DETR Model { get; }
+    public nn.Module Module => Model;
+    public SetCriterion Criterion => _criterion;
+    public IReadOnlyDictionary<string, double> WeightDict => _criterion.WeightDict;
+
+    public IReadOnlyList<ParameterGroup> ParameterGroups()
+    {
+        var named = Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        bool IsBackbone(string name) => name.StartsWith("backbone.", StringComparison.Ordinal);
+        return
+        [
+            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Backbone, named.Where(p => IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+        ];
+    }
+
+    public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
+    {
+        using var output = Model.forward(batch.Samples);
+        return _criterion.Forward(output.ToDetectionOutput(), batch.Targets);
+    }
+
+    public IReadOnlyList<ImageDetections> Predict(DetectionBatch batch, float scoreThreshold = 0f)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var output = Model.forward(batch.Samples);
+        var sizes = torch.tensor(batch.Targets.SelectMany(t => new long[] { t.OriginalSize.Height, t.OriginalSize.Width }).ToArray(),
+            new long[] { batch.Count, 2 }, device: output.PredBoxes.device);                      // [batch, 2] (h, w)
+        // DETR's one detection per query, or the best (query, class) pairs of the image
+        var results = _topK > 0 ? DetrPostProcess.ProcessTopK(output, sizes, _topK) : DetrPostProcess.Process(output, sizes);
+        var list = new List<ImageDetections>(batch.Count);
+        for (int i = 0; i < results.Count; i++)
+        {
+            var scores = results[i].Scores.cpu().data<float>();
+            var labels = results[i].Labels.cpu().data<long>();
+            var boxes = results[i].Boxes.cpu().contiguous().data<float>();
+            var keep = Enumerable.Range(0, scores.Length).Where(k => scores[k] >= scoreThreshold).ToArray();
+            list.Add(new ImageDetections(batch.Targets[i].ImageId,
+                keep.Select(k => scores[k]).ToArray(),
+                keep.Select(k => (int)labels[k]).ToArray(),
+                keep.SelectMany(k => boxes.AsSpan(k * 4, 4).ToArray()).ToArray()));
+        }
+        return list;
+    }
+
+    public void Dispose() => Model.Dispose();
+}

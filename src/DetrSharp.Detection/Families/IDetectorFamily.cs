@@ -1,0 +1,33 @@
+using DetrSharp.Torch;
+
+namespace DetrSharp.Detection.Families;
+
+/// <summary>How a run builds a detector: where it lives and whether its backbone trains.</summary>
+public sealed record DetectorBuildOptions
+{
+    public Device Device { get; init; } = Device.CPU;
+    /// <summary>False when the backbone's learning rate is 0 (the reference freezes it then).</summary>
+    public bool TrainBackbone { get; init; } = true;
+}
+
+/// <summary>
+/// A detector family (DETR, DINO, YOLOv8, YOLOv10): its name, its config record with defaults, and how to build a
+/// detector from it. One line in <see cref="DetectorRegistry"/> makes it selectable with <c>--model NAME</c>.
+/// </summary>
+public interface IDetectorFamily
+{
+    /// <summary>The <c>model.name</c> that selects it.</summary>
+    string Name { get; }
+
+    /// <summary>One line for help texts.</summary>
+    string Description { get; }
+
+    /// <summary>The family's config record (derived from <see cref="ModelConfig"/>).</summary>
+    Type ConfigType { get; }
+
+    /// <summary>The family's defaults for a run.</summary>
+    ModelConfig Defaults { get; }
+
+    /// <summary>Builds the detector for <paramref name="config"/> (of <see cref="ConfigType"/>; its NumClasses set).</summary>
+    IDetector Build(ModelConfig config, DetectorBuildOptions options);
+}

@@ -1,0 +1,39 @@
+using DetrSharp.Detection.Configuration;
+
+namespace DetrSharp.Training;
+
+/// <summary>The <c>data</c> section: where the images come from, how they are augmented and batched.</summary>
+public sealed record DataConfig
+{
+    /// <summary>A COCO folder (annotations/instances_{train,val}[2017].json + image folders); null = the built-in synthetic set.</summary>
+    public string? Path { get; init; }
+    /// <summary>Images of the synthetic set (when <see cref="Path"/> is null).</summary>
+    public int SynthTrain { get; init; } = 1000;
+    public int SynthVal { get; init; } = 200;
+    public int SynthSize { get; init; } = 128;
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Shorter-side sizes for multi-scale training.</summary>
+    public int[] TrainScales { get; init; } = [112, 120, 128, 136, 144];
+    public int MaxSize { get; init; } = 224;
+    /// <summary>The crop path of DETR's recipe: resize to one of these, crop to [crop_min, crop_max], resize again.</summary>
+    public int[] CropResize { get; init; } = [112, 128];
+    public int CropMin { get; init; } = 96;
+    public int CropMax { get; init; } = 128;
+    public int ValSize { get; init; } = 128;
+    /// <summary>Skip and report unreadable samples instead of stopping.</summary>
+    public bool SkipBadSamples { get; init; }
+
+    public void Validate()
+    {
+        ConfigException.Check(Path == null || Path.Trim().Length > 0, "data.path must name a COCO folder, or be null for the synthetic set");
+        ConfigException.Check(SynthTrain > 0 && SynthVal > 0, $"data.synth_train and data.synth_val must be positive; got {SynthTrain} and {SynthVal}");
+        ConfigException.Check(SynthSize is >= 32 and <= 4096, $"data.synth_size must be in [32, 4096]; got {SynthSize}");
+        ConfigException.Check(BatchSize > 0, $"data.batch_size must be positive; got {BatchSize}");
+        ConfigException.Check(TrainScales.Length > 0 && TrainScales.All(s => s > 0), "data.train_scales must be a non-empty list of positive sizes");
+        ConfigException.Check(MaxSize > 0, $"data.max_size must be positive; got {MaxSize}");
+        ConfigException.Check(CropResize.All(s => s > 0), "data.crop_resize must hold positive sizes (or be empty: no crop path)");
+        ConfigException.Check(CropMin > 0 && CropMin <= CropMax, $"data.crop_min must be positive and at most data.crop_max; got {CropMin} and {CropMax}");
+        ConfigException.Check(ValSize > 0, $"data.val_size must be positive; got {ValSize}");
+    }
+}
