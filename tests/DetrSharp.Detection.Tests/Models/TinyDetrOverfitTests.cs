@@ -1,6 +1,7 @@
 using DetrSharp.Detection.Losses;
 using DetrSharp.Detection.Matching;
 using DetrSharp.Detection.Models;
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 using Xunit.Abstractions;
@@ -11,6 +12,7 @@ namespace DetrSharp.Detection.Tests.Models;
 /// End to end: a tiny DETR trained on one fixed batch with the reference's criterion (aux losses), gradient
 /// clipping 0.1 and AdamW lowers its loss and finds the objects it was shown.
 /// </summary>
+[Collection(GlobalGenerator.Collection)]
 public class TinyDetrOverfitTests(ITestOutputHelper output)
 {
     const int Steps = 100;
