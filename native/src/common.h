@@ -3,8 +3,8 @@
 // cross the C ABI: that would terminate the process), and reports failure by its return value (a null handle, -1,
 // or the sentinel its comment names) with the message in a thread-local string read by dsh_last_error().
 // A null result that is NOT an error (no gradient, empty storage) is never signalled by a null handle alone: such
-// functions return a status and write the handle to an out-parameter. tests/DetrSharp.Torch.Tests/Native checks
-// both rules over these sources.
+// functions return a status and write the handle to an out-parameter. tests/DetrSharp.Torch.Tests/Native:
+// NativeExportTests checks the first rule over these sources, ShimErrorTests the second (grad, data pointers, seeds).
 #pragma once
 #include <torch/torch.h>
 #include <ATen/ATen.h>
