@@ -57,9 +57,10 @@ std::string build_abi_info() {
   value("ScalarKind", "Bool", 2);
 
   // c10's numbering of element types and devices, which the C# ScalarType and DeviceType enums restate.
+  // Types c10::toString has no name for (some libtorch versions) are left out, so every key stays unique.
   for (int k = 0; k < static_cast<int>(at::ScalarType::NumOptions); ++k) {
-    auto t = static_cast<at::ScalarType>(k);
-    value("c10::ScalarType", c10::toString(t), k);
+    const std::string name = c10::toString(static_cast<at::ScalarType>(k));
+    if (name.rfind("UNKNOWN", 0) != 0) value("c10::ScalarType", name.c_str(), k);
   }
   value("c10::DeviceType", "CPU", static_cast<int>(at::kCPU));
   value("c10::DeviceType", "CUDA", static_cast<int>(at::kCUDA));
