@@ -1,6 +1,10 @@
 // Shared pieces of the shim: the handle type, the error channel and the try/catch wrapper.
-// Every exported function is extern "C", catches everything, and reports failure by its return value
-// (a null handle or -1) with the message in a thread-local string read by dsh_last_error().
+// Every exported function is extern "C", runs its whole body inside DSH_TRY ... DSH_CATCH (no C++ exception may
+// cross the C ABI: that would terminate the process), and reports failure by its return value (a null handle, -1,
+// or the sentinel its comment names) with the message in a thread-local string read by dsh_last_error().
+// A null result that is NOT an error (no gradient, empty storage) is never signalled by a null handle alone: such
+// functions return a status and write the handle to an out-parameter. tests/DetrSharp.Torch.Tests/Native:
+// NativeExportTests checks the first rule over these sources, ShimErrorTests the second (grad, data pointers, seeds).
 #pragma once
 #include <torch/torch.h>
 #include <ATen/ATen.h>
@@ -12,7 +16,7 @@
 typedef at::Tensor* dsh_tensor;  // owned handle: new'd here, freed by dsh_tensor_free
 
 namespace dsh {
-void set_error(const char* msg);
+void set_error(const char* msg) noexcept;
 inline dsh_tensor wrap(at::Tensor&& t) { return new at::Tensor(std::move(t)); }
 inline dsh_tensor wrap(const at::Tensor& t) { return new at::Tensor(t); }
 at::IntArrayRef dims(const int64_t* p, int n);
@@ -34,6 +38,18 @@ inline at::Scalar to_scalar(dsh_scalar s) {
 }
 
 #define DSH_TRY try {
+// For functions with nothing to return (frees): the error is recorded and the call returns.
+#define DSH_CATCH_VOID()                                            \
+  }                                                                 \
+  catch (const c10::Error& e) {                                     \
+    dsh::set_error(e.what_without_backtrace());                     \
+  }                                                                 \
+  catch (const std::exception& e) {                                 \
+    dsh::set_error(e.what());                                       \
+  }                                                                 \
+  catch (...) {                                                     \
+    dsh::set_error("unknown C++ exception in libtorch");            \
+  }
 #define DSH_CATCH(ret)                                              \
   }                                                                 \
   catch (const c10::Error& e) {                                     \

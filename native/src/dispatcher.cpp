@@ -1,30 +1,9 @@
 // Boxed calls of any ATen operator by schema name through c10::Dispatcher. Managed code looks an
 // operator up once (dsh_op_find) and calls it with tagged arguments; missing trailing or keyword
 // arguments take the schema's defaults. Autograd applies as for any other call.
-#include "common.h"
+#include "abi.h"
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <cstdlib>
-
-struct dsh_arg {
-  int32_t kind;  // see ArgKind
-  int32_t n;     // list length
-  int64_t i;
-  double d;
-  const void* p;
-  const char* name;  // keyword name, or null for the next positional slot
-};
-struct dsh_out {
-  int32_t kind;
-  int32_t n;
-  int64_t i;
-  double d;
-  void* p;
-};
-enum ArgKind {
-  kNone = 0, kTensor = 1, kInt = 2, kDouble = 3, kBool = 4, kIntList = 5, kTensorList = 6, kString = 7,
-  kScalarType = 8, kDevice = 9, kDoubleList = 10, kOptTensorList = 11, kBoolList = 12, kGenerator = 13,
-  kMemoryFormat = 14, kLayout = 15,
-};
 
 namespace {
 c10::IValue to_ivalue(const dsh_arg& a) {
@@ -114,9 +93,17 @@ DSH_API void* dsh_op_find(const char* name, const char* overload) {
   DSH_CATCH(nullptr)
 }
 
+// 1 when the dispatcher knows "name" with this overload ("" for the default), 0 when it does not, -1 on error.
+// Unlike dsh_op_find, a missing operator is an answer, not an error.
+DSH_API int dsh_has_schema(const char* name, const char* overload) {
+  DSH_TRY TORCH_CHECK(name != nullptr, "has_schema: no operator name given");
+  return c10::Dispatcher::singleton().findSchema({name, overload ? overload : ""}).has_value() ? 1 : 0;
+  DSH_CATCH(-1)
+}
+
 DSH_API const char* dsh_op_schema(void* op) {
-  static thread_local std::string s;
-  DSH_TRY std::ostringstream os;
+  DSH_TRY static thread_local std::string s;
+  std::ostringstream os;
   os << static_cast<c10::OperatorHandle*>(op)->schema();
   s = os.str();
   return s.c_str();
@@ -161,4 +148,7 @@ DSH_API int dsh_op_call(void* op, const dsh_arg* args, int nargs, dsh_out* outs,
   DSH_CATCH(-1)
 }
 
-DSH_API void dsh_free(void* p) { std::free(p); }
+DSH_API void dsh_free(void* p) {
+  DSH_TRY std::free(p);
+  DSH_CATCH_VOID()
+}

@@ -11,6 +11,7 @@
 #endif
 
 DSH_API int dsh_set_host_memory_retained(int retain) {
+  DSH_TRY
 #if defined(__GLIBC__)
   // mallopt returns 1 on success. Switching back sets glibc's default values, but fixed: the threshold no longer
   // adapts as glibc's default dynamic one does.
@@ -21,4 +22,5 @@ DSH_API int dsh_set_host_memory_retained(int retain) {
   (void)retain;
   return 0;
 #endif
+  DSH_CATCH(-1)
 }

@@ -9,7 +9,10 @@ DSH_API int dsh_set_num_threads(int n) {
   return 0;
   DSH_CATCH(-1)
 }
-DSH_API int dsh_get_num_threads() { return at::get_num_threads(); }
+DSH_API int dsh_get_num_threads() {
+  DSH_TRY return at::get_num_threads();
+  DSH_CATCH(-1)
+}
 DSH_API int dsh_set_num_interop_threads(int n) {
   DSH_TRY at::set_num_interop_threads(n);
   return 0;
@@ -20,21 +23,30 @@ DSH_API int dsh_manual_seed(int64_t seed) {
   return 0;
   DSH_CATCH(-1)
 }
-DSH_API int dsh_cuda_is_available() { return torch::cuda::is_available() ? 1 : 0; }
-DSH_API int dsh_cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }
+// 1 or 0; -1 on error.
+DSH_API int dsh_cuda_is_available() {
+  DSH_TRY return torch::cuda::is_available() ? 1 : 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_cuda_device_count() {
+  DSH_TRY return static_cast<int>(torch::cuda::device_count());
+  DSH_CATCH(-1)
+}
 DSH_API int dsh_has_backend(int device_type) {
   DSH_TRY return at::hasCUDA() && device_type == static_cast<int>(at::kCUDA) ? 1 : (device_type == 0 ? 1 : 0);
   DSH_CATCH(0)
 }
 DSH_API const char* dsh_version() {
-  static std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
-                         std::to_string(TORCH_VERSION_PATCH);
+  DSH_TRY static const std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
+                                       "." + std::to_string(TORCH_VERSION_PATCH);
   return v.c_str();
+  DSH_CATCH(nullptr)
 }
 DSH_API const char* dsh_parallel_info() {
-  static thread_local std::string s;
+  DSH_TRY static thread_local std::string s;
   s = at::get_parallel_info();
   return s.c_str();
+  DSH_CATCH(nullptr)
 }
 
 // Generators: owned handles to at::Generator (CPU by default; device_type 1 = CUDA).
@@ -51,14 +63,22 @@ DSH_API dsh_generator dsh_generator_default() {
   DSH_TRY return new at::Generator(at::detail::getDefaultCPUGenerator());
   DSH_CATCH(nullptr)
 }
-DSH_API void dsh_generator_free(dsh_generator g) { delete g; }
+DSH_API void dsh_generator_free(dsh_generator g) {
+  DSH_TRY delete g;
+  DSH_CATCH_VOID()
+}
 DSH_API int dsh_generator_manual_seed(dsh_generator g, int64_t seed) {
   DSH_TRY std::lock_guard<std::mutex> lock(g->mutex());
   g->set_current_seed(static_cast<uint64_t>(seed));
   return 0;
   DSH_CATCH(-1)
 }
-DSH_API int64_t dsh_generator_initial_seed(dsh_generator g) { return static_cast<int64_t>(g->current_seed()); }
+// The seed into *out (every int64 is a valid seed, so the status is separate): 0, or -1 on error.
+DSH_API int dsh_generator_initial_seed(dsh_generator g, int64_t* out) {
+  DSH_TRY *out = static_cast<int64_t>(g->current_seed());
+  return 0;
+  DSH_CATCH(-1)
+}
 DSH_API dsh_tensor dsh_generator_get_state(dsh_generator g) {
   DSH_TRY std::lock_guard<std::mutex> lock(g->mutex());
   return dsh::wrap(g->get_state());

@@ -3,14 +3,21 @@
 #include <sstream>
 #include <cstring>
 
-DSH_API void dsh_tensor_free(dsh_tensor t) { delete t; }
+DSH_API void dsh_tensor_free(dsh_tensor t) {
+  DSH_TRY delete t;
+  DSH_CATCH_VOID()
+}
 
 DSH_API dsh_tensor dsh_tensor_alias(dsh_tensor t) {
   DSH_TRY return dsh::wrap(*t);
   DSH_CATCH(nullptr)
 }
 
-DSH_API int64_t dsh_tensor_dim(dsh_tensor t) { return t->dim(); }
+// Metadata getters: the value, or -1 on error (none of them can be negative otherwise).
+DSH_API int64_t dsh_tensor_dim(dsh_tensor t) {
+  DSH_TRY return t->dim();
+  DSH_CATCH(-1)
+}
 
 // Copies the sizes (or strides) into out, which holds at least dim() values.
 DSH_API int dsh_tensor_sizes(dsh_tensor t, int64_t* out) {
@@ -29,22 +36,54 @@ DSH_API int64_t dsh_tensor_size(dsh_tensor t, int64_t dim) {
   DSH_TRY return t->size(dim);
   DSH_CATCH(-1)
 }
-DSH_API int dsh_tensor_dtype(dsh_tensor t) { return static_cast<int>(t->scalar_type()); }
-DSH_API int dsh_tensor_device_type(dsh_tensor t) { return static_cast<int>(t->device().type()); }
-DSH_API int dsh_tensor_device_index(dsh_tensor t) { return t->device().index(); }
-DSH_API int64_t dsh_tensor_numel(dsh_tensor t) { return t->numel(); }
-DSH_API int64_t dsh_tensor_element_size(dsh_tensor t) { return static_cast<int64_t>(t->element_size()); }
-DSH_API int64_t dsh_tensor_storage_offset(dsh_tensor t) { return t->storage_offset(); }
-DSH_API int dsh_tensor_is_contiguous(dsh_tensor t) { return t->is_contiguous() ? 1 : 0; }
-DSH_API int dsh_tensor_defined(dsh_tensor t) { return t->defined() ? 1 : 0; }
-
-DSH_API void* dsh_tensor_data_ptr(dsh_tensor t) {
-  DSH_TRY return t->data_ptr();
-  DSH_CATCH(nullptr)
+DSH_API int dsh_tensor_dtype(dsh_tensor t) {
+  DSH_TRY return static_cast<int>(t->scalar_type());
+  DSH_CATCH(-1)
 }
-DSH_API void* dsh_tensor_storage_ptr(dsh_tensor t) {
-  DSH_TRY return t->storage().data();
-  DSH_CATCH(nullptr)
+DSH_API int dsh_tensor_device_type(dsh_tensor t) {
+  DSH_TRY return static_cast<int>(t->device().type());
+  DSH_CATCH(-1)
+}
+// The device index: -1 means "no index" (the CPU), so an error is -2.
+DSH_API int dsh_tensor_device_index(dsh_tensor t) {
+  DSH_TRY return t->device().index();
+  DSH_CATCH(-2)
+}
+DSH_API int64_t dsh_tensor_numel(dsh_tensor t) {
+  DSH_TRY return t->numel();
+  DSH_CATCH(-1)
+}
+DSH_API int64_t dsh_tensor_element_size(dsh_tensor t) {
+  DSH_TRY return static_cast<int64_t>(t->element_size());
+  DSH_CATCH(-1)
+}
+DSH_API int64_t dsh_tensor_storage_offset(dsh_tensor t) {
+  DSH_TRY return t->storage_offset();
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_tensor_is_contiguous(dsh_tensor t) {
+  DSH_TRY return t->is_contiguous() ? 1 : 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_tensor_defined(dsh_tensor t) {
+  DSH_TRY return t->defined() ? 1 : 0;
+  DSH_CATCH(-1)
+}
+
+// The address of the first element (data_ptr) or of the storage (storage_ptr) into *out; 0 on success, -1 on error.
+// A null address is a valid answer (a tensor without elements), hence the separate status.
+DSH_API int dsh_tensor_data_ptr(dsh_tensor t, void** out) {
+  DSH_TRY *out = nullptr;
+  *out = t->data_ptr();
+  return 0;
+  DSH_CATCH(-1)
+}
+DSH_API int dsh_tensor_storage_ptr(dsh_tensor t, void** out) {
+  DSH_TRY *out = nullptr;
+  // storage().data() is const void* from PyTorch 2.1 on; the DataPtr's get() is void* in 1.13 and 2.x alike.
+  *out = t->storage().data_ptr().get();
+  return 0;
+  DSH_CATCH(-1)
 }
 DSH_API int64_t dsh_tensor_storage_nbytes(dsh_tensor t) {
   DSH_TRY return static_cast<int64_t>(t->storage().nbytes());
@@ -93,8 +132,8 @@ DSH_API int dsh_tensor_item(dsh_tensor t, dsh_scalar* out) {
 
 // libtorch's own printout of the values; the string is valid until the next call on this thread.
 DSH_API const char* dsh_tensor_to_string(dsh_tensor t) {
-  static thread_local std::string s;
-  DSH_TRY std::ostringstream os;
+  DSH_TRY static thread_local std::string s;
+  std::ostringstream os;
   os << *t;
   s = os.str();
   return s.c_str();

@@ -24,7 +24,12 @@ public sealed class Generator : IDisposable
         return this;
     }
 
-    public long initial_seed() => NativeMethods.dsh_generator_initial_seed(Handle);
+    public unsafe long initial_seed()
+    {
+        long seed;
+        TorchException.Check(NativeMethods.dsh_generator_initial_seed(Handle, &seed));
+        return seed;
+    }
 
     /// <summary>The generator's state as a uint8 tensor (for exact resume).</summary>
     public Tensor get_state() => Tensor.Wrap(NativeMethods.dsh_generator_get_state(Handle));

@@ -7,7 +7,7 @@ public sealed partial class Tensor
 {
     public bool requires_grad
     {
-        get => NativeMethods.dsh_requires_grad(Handle) != 0;
+        get => TorchException.Check(NativeMethods.dsh_requires_grad(Handle)) != 0;
         set => TorchException.Check(NativeMethods.dsh_set_requires_grad(Handle, value ? 1 : 0));
     }
 
@@ -17,17 +17,16 @@ public sealed partial class Tensor
         return this;
     }
 
-    public bool is_leaf => NativeMethods.dsh_is_leaf(Handle) != 0;
+    public bool is_leaf => TorchException.Check(NativeMethods.dsh_is_leaf(Handle)) != 0;
 
     /// <summary>The accumulated gradient (a new handle to it), or null when there is none.</summary>
-    public Tensor? grad
+    public unsafe Tensor? grad
     {
         get
         {
-            var g = NativeMethods.dsh_grad(Handle);
-            if (g != IntPtr.Zero) return Wrap(g);
-            var err = TorchException.Last();
-            return err.Message.Length == 0 ? null : throw err;
+            IntPtr g;
+            // 1: a gradient, 0: none (not an error), -1: an error.
+            return TorchException.Check(NativeMethods.dsh_grad(Handle, &g)) == 1 ? Wrap(g) : null;
         }
         set => TorchException.Check(NativeMethods.dsh_set_grad(Handle, value?.Handle ?? IntPtr.Zero));
     }

@@ -76,7 +76,7 @@ public sealed partial class Tensor : IDisposable
 
     // ---- metadata ----------------------------------------------------------------------------------
 
-    public long dim() => NativeMethods.dsh_tensor_dim(Handle);
+    public long dim() => TorchException.Check(NativeMethods.dsh_tensor_dim(Handle));
     public long ndim => dim();
     public long Dimensions => dim();
 
@@ -85,7 +85,7 @@ public sealed partial class Tensor : IDisposable
         get
         {
             var h = Handle;
-            var n = (int)NativeMethods.dsh_tensor_dim(h);
+            var n = (int)TorchException.Check(NativeMethods.dsh_tensor_dim(h));
             var s = new long[n];
             fixed (long* p = s) TorchException.Check(NativeMethods.dsh_tensor_sizes(h, p));
             return s;
@@ -103,7 +103,7 @@ public sealed partial class Tensor : IDisposable
     public unsafe long[] stride()
     {
         var h = Handle;
-        var n = (int)NativeMethods.dsh_tensor_dim(h);
+        var n = (int)TorchException.Check(NativeMethods.dsh_tensor_dim(h));
         var s = new long[n];
         fixed (long* p = s) TorchException.Check(NativeMethods.dsh_tensor_strides(h, p));
         return s;
@@ -115,19 +115,40 @@ public sealed partial class Tensor : IDisposable
         return s[dim < 0 ? dim + s.Length : dim];
     }
 
-    public ScalarType dtype => (ScalarType)NativeMethods.dsh_tensor_dtype(Handle);
-    public Device device => new((DeviceType)NativeMethods.dsh_tensor_device_type(Handle), NativeMethods.dsh_tensor_device_index(Handle));
-    public long numel() => NativeMethods.dsh_tensor_numel(Handle);
-    public long element_size() => NativeMethods.dsh_tensor_element_size(Handle);
-    public long storage_offset() => NativeMethods.dsh_tensor_storage_offset(Handle);
-    public bool is_contiguous() => NativeMethods.dsh_tensor_is_contiguous(Handle) != 0;
+    public ScalarType dtype => (ScalarType)TorchException.Check(NativeMethods.dsh_tensor_dtype(Handle));
+
+    public Device device
+    {
+        get
+        {
+            var h = Handle;
+            var type = (DeviceType)TorchException.Check(NativeMethods.dsh_tensor_device_type(h));
+            var index = NativeMethods.dsh_tensor_device_index(h); // -1: no index; -2: error
+            return new(type, index >= -1 ? index : throw TorchException.Last());
+        }
+    }
+
+    public long numel() => TorchException.Check(NativeMethods.dsh_tensor_numel(Handle));
+    public long element_size() => TorchException.Check(NativeMethods.dsh_tensor_element_size(Handle));
+    public long storage_offset() => TorchException.Check(NativeMethods.dsh_tensor_storage_offset(Handle));
+    public bool is_contiguous() => TorchException.Check(NativeMethods.dsh_tensor_is_contiguous(Handle)) != 0;
     public bool is_floating_point() => dtype.IsFloatingPoint();
 
     /// <summary>Address of the first element (CPU memory for CPU tensors).</summary>
-    public IntPtr data_ptr() => TorchException.Check(NativeMethods.dsh_tensor_data_ptr(Handle));
+    public unsafe IntPtr data_ptr()
+    {
+        void* p;
+        TorchException.Check(NativeMethods.dsh_tensor_data_ptr(Handle, &p));
+        return (IntPtr)p;
+    }
 
     /// <summary>Base address of the tensor's storage (shared by all views of it).</summary>
-    public IntPtr untyped_storage_ptr() => NativeMethods.dsh_tensor_storage_ptr(Handle);
+    public unsafe IntPtr untyped_storage_ptr()
+    {
+        void* p;
+        TorchException.Check(NativeMethods.dsh_tensor_storage_ptr(Handle, &p));
+        return (IntPtr)p;
+    }
 
     /// <summary>Size of the tensor's storage in bytes.</summary>
     public long untyped_storage_nbytes()

@@ -25,4 +25,5 @@ public sealed class TorchException : Exception
 
     internal static IntPtr Check(IntPtr handle) => handle != IntPtr.Zero ? handle : throw Last();
     internal static int Check(int rc) => rc >= 0 ? rc : throw Last();
+    internal static long Check(long value) => value >= 0 ? value : throw Last();
 }

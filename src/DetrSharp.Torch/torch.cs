@@ -28,10 +28,10 @@ public static partial class torch
     }
 
     /// <summary>libtorch's version, e.g. "1.13.1".</summary>
-    public static string version => Marshal.PtrToStringUTF8(NativeMethods.dsh_version()) ?? "";
+    public static string version => Marshal.PtrToStringUTF8(TorchException.Check(NativeMethods.dsh_version())) ?? "";
 
     /// <summary>libtorch's description of its thread pools and BLAS.</summary>
-    public static string parallel_info => Marshal.PtrToStringUTF8(NativeMethods.dsh_parallel_info()) ?? "";
+    public static string parallel_info => Marshal.PtrToStringUTF8(TorchException.Check(NativeMethods.dsh_parallel_info())) ?? "";
 
     /// <summary>Seeds the default generator (CPU, and CUDA when present).</summary>
     public static void manual_seed(long seed) => TorchException.Check(NativeMethods.dsh_manual_seed(seed));
@@ -42,7 +42,7 @@ public static partial class torch
         TorchException.Check(NativeMethods.dsh_set_num_threads(n));
     }
 
-    public static int get_num_threads() => NativeMethods.dsh_get_num_threads();
+    public static int get_num_threads() => TorchException.Check(NativeMethods.dsh_get_num_threads());
 
     public static void set_num_interop_threads(int n) => TorchException.Check(NativeMethods.dsh_set_num_interop_threads(n));
 
@@ -57,16 +57,16 @@ public static partial class torch
 
     public static class cuda
     {
-        public static bool is_available() => NativeMethods.dsh_cuda_is_available() != 0;
-        public static int device_count() => NativeMethods.dsh_cuda_device_count();
+        public static bool is_available() => TorchException.Check(NativeMethods.dsh_cuda_is_available()) != 0;
+        public static int device_count() => TorchException.Check(NativeMethods.dsh_cuda_device_count());
     }
 
     /// <summary>A new dispose scope on this thread (see <see cref="DisposeScope"/>).</summary>
     public static DisposeScope NewDisposeScope() => new();
 
-    public static bool is_grad_enabled() => NativeMethods.dsh_grad_enabled() != 0;
+    public static bool is_grad_enabled() => TorchException.Check(NativeMethods.dsh_grad_enabled()) != 0;
 
-    public static void set_grad_enabled(bool enabled) => NativeMethods.dsh_set_grad_enabled(enabled ? 1 : 0);
+    public static void set_grad_enabled(bool enabled) => TorchException.Check(NativeMethods.dsh_set_grad_enabled(enabled ? 1 : 0));
 
     /// <summary>Disables gradient recording on this thread until disposed: <c>using var _ = torch.no_grad();</c></summary>
     public static GradModeScope no_grad() => new(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace DetrSharp.TestSupport;
@@ -29,24 +30,45 @@ public sealed class Fixture
 /// <summary>
 /// The data-driven harness of DESIGN.md: every fixture of a kind under tests/fixtures/&lt;folder&gt;,
 /// plus the same folder under $DETRSHARP_EXTRA_FIXTURES when it is set.
+/// Each folder is read and parsed once per process (the first time a test asks for it); the parsed documents live
+/// until the process exits and are disposed then, so every <see cref="Fixture.Root"/> handed out stays valid.
 /// </summary>
 public static class Fixtures
 {
     public static readonly JsonDocumentOptions DocOptions = new() { AllowTrailingCommas = true, MaxDepth = 256 };
 
+    static readonly Lazy<string> RootPath = new(FindRoot);
+
+    /// <summary>The parsed fixtures of each folder path, all kinds, sorted by file name.</summary>
+    static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<Fixture>>> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Every document parsed so far, disposed when the process exits.</summary>
+    static readonly ConcurrentBag<JsonDocument> Documents = [];
+
+    static Fixtures() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DisposeAll();
+
     /// <summary>The repository's tests/fixtures folder, found by walking up from the test binaries.</summary>
-    public static string Root
+    public static string Root => RootPath.Value;
+
+    static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures");
+            if (Directory.Exists(candidate)) return candidate;
+            dir = dir.Parent;
+        }
+        throw new DirectoryNotFoundException("tests/fixtures not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The folder named by $DETRSHARP_EXTRA_FIXTURES, or null when it is not set.</summary>
+    public static string? ExtraRoot
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null)
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures");
-                if (Directory.Exists(candidate)) return candidate;
-                dir = dir.Parent;
-            }
-            throw new DirectoryNotFoundException("tests/fixtures not found above " + AppContext.BaseDirectory);
+            var extra = Environment.GetEnvironmentVariable("DETRSHARP_EXTRA_FIXTURES");
+            return string.IsNullOrWhiteSpace(extra) ? null : extra;
         }
     }
 
@@ -54,8 +76,7 @@ public static class Fixtures
     public static IEnumerable<string> Folders(string folder)
     {
         yield return System.IO.Path.Combine(Root, folder);
-        var extra = Environment.GetEnvironmentVariable("DETRSHARP_EXTRA_FIXTURES");
-        if (!string.IsNullOrWhiteSpace(extra))
+        if (ExtraRoot is { } extra)
         {
             var e = System.IO.Path.Combine(extra, folder);
             if (Directory.Exists(e)) yield return e;
@@ -67,18 +88,8 @@ public static class Fixtures
     {
         var list = new List<Fixture>();
         foreach (var dir in Folders(folder))
-        {
-            if (!Directory.Exists(dir)) continue;
-            foreach (var file in Directory.GetFiles(dir, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-            {
-                using var stream = File.OpenRead(file);
-                var doc = JsonDocument.Parse(stream, DocOptions);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("kind", out var k)) continue;
-                if (kind != null && k.GetString() != kind) continue;
-                var prefix = dir.StartsWith(Root, StringComparison.Ordinal) ? "" : "extra:";
-                list.Add(new Fixture { Name = prefix + folder + "/" + System.IO.Path.GetFileName(file), Path = file, Root = doc.RootElement });
-            }
-        }
+            foreach (var f in Parse(dir, folder))
+                if (kind == null || f.Kind == kind) list.Add(f);
         return list;
     }
 
@@ -89,4 +100,34 @@ public static class Fixtures
     /// <summary>The fixture with this name (as given by <see cref="Names"/>).</summary>
     public static Fixture Get(string folder, string name, string? kind = null)
         => Load(folder, kind).Single(f => f.Name == name);
+
+    /// <summary>The fixtures (JSON objects with a "kind") directly in <paramref name="dir"/>, parsed on first use.</summary>
+    static IReadOnlyList<Fixture> Parse(string dir, string folder)
+        => Parsed.GetOrAdd(System.IO.Path.GetFullPath(dir), d => new Lazy<IReadOnlyList<Fixture>>(() => ParseFolder(d, folder))).Value;
+
+    static IReadOnlyList<Fixture> ParseFolder(string dir, string folder)
+    {
+        var list = new List<Fixture>();
+        if (!Directory.Exists(dir)) return list;
+        var prefix = dir.StartsWith(System.IO.Path.GetFullPath(Root), StringComparison.Ordinal) ? "" : "extra:";
+        foreach (var file in Directory.GetFiles(dir, "*.json").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            JsonDocument doc;
+            using (var stream = File.OpenRead(file)) doc = JsonDocument.Parse(stream, DocOptions);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("kind", out var k)
+                || k.ValueKind != JsonValueKind.String)
+            {
+                doc.Dispose();
+                continue;
+            }
+            Documents.Add(doc);
+            list.Add(new Fixture { Name = prefix + folder + "/" + System.IO.Path.GetFileName(file), Path = file, Root = doc.RootElement });
+        }
+        return list;
+    }
+
+    static void DisposeAll()
+    {
+        while (Documents.TryTake(out var doc)) doc.Dispose();
+    }
 }

@@ -5,6 +5,7 @@ internal enum ArgKind
 {
     None = 0, Tensor = 1, Int = 2, Double = 3, Bool = 4, IntList = 5, TensorList = 6, String = 7,
     ScalarType = 8, Device = 9, DoubleList = 10, OptTensorList = 11, BoolList = 12, Generator = 13,
+    MemoryFormat = 14, Layout = 15,
 }
 
 /// <summary>

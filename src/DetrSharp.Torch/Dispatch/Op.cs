@@ -19,11 +19,22 @@ public sealed class Op
     IntPtr _handle;
 
     /// <param name="qualifiedName">"aten::name" or "aten::name.overload".</param>
-    public Op(string qualifiedName)
+    public Op(string qualifiedName) => (_name, _overload) = Split(qualifiedName);
+
+    /// <summary>"aten::sum.dim_IntList" as ("aten::sum", "dim_IntList"); no overload is "".</summary>
+    static (string Name, string Overload) Split(string qualifiedName)
     {
         int dot = qualifiedName.IndexOf('.', qualifiedName.IndexOf("::", StringComparison.Ordinal) + 2);
-        _name = dot < 0 ? qualifiedName : qualifiedName[..dot];
-        _overload = dot < 0 ? "" : qualifiedName[(dot + 1)..];
+        return dot < 0 ? (qualifiedName, "") : (qualifiedName[..dot], qualifiedName[(dot + 1)..]);
+    }
+
+    /// <summary>Whether libtorch's dispatcher has this operator ("aten::name" or "aten::name.overload").</summary>
+    public static unsafe bool Exists(string qualifiedName)
+    {
+        var (name, overload) = Split(qualifiedName);
+        fixed (byte* n = NullTerminated(name))
+        fixed (byte* o = NullTerminated(overload))
+            return TorchException.Check(NativeMethods.dsh_has_schema(n, o)) == 1;
     }
 
     public override string ToString() => _overload.Length == 0 ? _name : _name + "." + _overload;

@@ -40,8 +40,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(L, ExactSpelling = true)] internal static extern long dsh_tensor_storage_offset(IntPtr t);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_tensor_is_contiguous(IntPtr t);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_tensor_defined(IntPtr t);
-    [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_tensor_data_ptr(IntPtr t);
-    [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_tensor_storage_ptr(IntPtr t);
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_tensor_data_ptr(IntPtr t, void** output);
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_tensor_storage_ptr(IntPtr t, void** output);
     [DllImport(L, ExactSpelling = true)] internal static extern long dsh_tensor_storage_nbytes(IntPtr t);
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_tensor_from_data(void* data, long nbytes, long* shape, int ndim, int dtype);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_tensor_copy_to(IntPtr t, void* output, long nbytes);
@@ -122,13 +122,14 @@ internal static unsafe partial class NativeMethods
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_requires_grad(IntPtr t);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_requires_grad(IntPtr t, int value);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_is_leaf(IntPtr t);
-    [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_grad(IntPtr t);
+    /// <summary>1 and a new handle in <paramref name="output"/>: a gradient; 0: none; -1: an error.</summary>
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_grad(IntPtr t, IntPtr* output);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_grad(IntPtr t, IntPtr g);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_backward(IntPtr t, IntPtr grad, int retainGraph, int createGraph);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_autograd_grad(IntPtr output, IntPtr gradOutput, IntPtr* inputs, int n, int retainGraph, int createGraph, IntPtr* output2);
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_detach(IntPtr t);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_grad_enabled();
-    [DllImport(L, ExactSpelling = true)] internal static extern void dsh_set_grad_enabled(int enabled);
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_grad_enabled(int enabled);
 
     // runtime.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_threads(int n);
@@ -143,7 +144,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_generator_default();
     [DllImport(L, ExactSpelling = true)] internal static extern void dsh_generator_free(IntPtr g);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_generator_manual_seed(IntPtr g, long seed);
-    [DllImport(L, ExactSpelling = true)] internal static extern long dsh_generator_initial_seed(IntPtr g);
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_generator_initial_seed(IntPtr g, long* seed);
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_generator_get_state(IntPtr g);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_generator_set_state(IntPtr g, IntPtr state);
 
@@ -152,6 +153,12 @@ internal static unsafe partial class NativeMethods
     [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_op_schema(IntPtr op);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_op_call(IntPtr op, OpArg* args, int nargs, OpOut* outs, int maxOuts);
     [DllImport(L, ExactSpelling = true)] internal static extern void dsh_free(IntPtr p);
+    /// <summary>1: the dispatcher knows the operator; 0: it does not; -1: an error.</summary>
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_has_schema(byte* name, byte* overload);
+
+    // abi.cpp
+    /// <summary>"sizeof:/offsetof:/enum:" lines describing the shared structs and enums (checked by the ABI test).</summary>
+    [DllImport(L, ExactSpelling = true)] internal static extern IntPtr dsh_abi_info();
 }
 
 /// <summary>dsh_arg: one tagged argument of a boxed operator call.</summary>

@@ -1,9 +1,11 @@
 using DetrSharp.Detection.Boxes;
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 
 namespace DetrSharp.Detection.Tests.Boxes;
 
 /// <summary>Edge behaviour of the box operations beyond the fixtures.</summary>
+[Collection(GlobalGenerator.Collection)]
 public class BoxOpsTests
 {
     static Tensor Boxes(params float[] values) => torch.tensor(values, [values.Length / 4, 4]);

@@ -1,10 +1,12 @@
 using DetrSharp.Detection.Models;
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 
 namespace DetrSharp.Detection.Tests.Models;
 
 /// <summary>DETR with DAB-DETR's anchor-box queries, and the two functions they are built on.</summary>
+[Collection(GlobalGenerator.Collection)]
 public class AnchorBoxDetrTests
 {
     [Fact]

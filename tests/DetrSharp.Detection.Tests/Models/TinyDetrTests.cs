@@ -1,10 +1,12 @@
 using DetrSharp.Detection.Models;
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 
 namespace DetrSharp.Detection.Tests.Models;
 
 /// <summary>A tiny DETR (ResNet-18, hidden 32) runs forward and backward inside a dispose scope.</summary>
+[Collection(GlobalGenerator.Collection)]
 public class TinyDetrTests
 {
     [Fact]

@@ -1,8 +1,10 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 
 namespace DetrSharp.Torch.Tests.Core;
 
+[Collection(GlobalGenerator.Collection)]
 public class TensorBasicsTests
 {
     [Fact]

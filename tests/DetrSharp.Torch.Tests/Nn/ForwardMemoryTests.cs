@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 using static DetrSharp.Torch.Tests.Nn.NnAssert;
@@ -9,6 +10,7 @@ namespace DetrSharp.Torch.Tests.Nn;
 /// Forward passes dispose their intermediates: inside a scope, only the returned tensors are left alive, so inference
 /// without a scope leaves nothing to the finalizer.
 /// </summary>
+[Collection(GlobalGenerator.Collection)]
 public class ForwardMemoryTests
 {
     static void LeavesOnly(int outputs, Func<object> run)

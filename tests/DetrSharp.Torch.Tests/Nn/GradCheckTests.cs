@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 using static DetrSharp.Torch.Tests.Nn.NnAssert;
@@ -6,6 +7,7 @@ using F = DetrSharp.Torch.nn.functional;
 namespace DetrSharp.Torch.Tests.Nn;
 
 /// <summary>Autograd through composite layers against central finite differences, in float64.</summary>
+[Collection(GlobalGenerator.Collection)]
 public class GradCheckTests
 {
     /// <summary>Checks d loss / d t for every element of each tensor against (f(t + h) - f(t - h)) / 2h.</summary>

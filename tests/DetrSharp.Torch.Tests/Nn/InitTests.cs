@@ -1,9 +1,11 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 using static DetrSharp.Torch.Tests.Nn.NnAssert;
 
 namespace DetrSharp.Torch.Tests.Nn;
 
+[Collection(GlobalGenerator.Collection)]
 public class InitTests
 {
     static (double min, double max, double mean, double std) Stats(Tensor t)

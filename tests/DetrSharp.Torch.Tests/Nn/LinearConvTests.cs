@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 using static DetrSharp.Torch.Tests.Nn.NnAssert;
@@ -5,6 +6,7 @@ using F = DetrSharp.Torch.nn.functional;
 
 namespace DetrSharp.Torch.Tests.Nn;
 
+[Collection(GlobalGenerator.Collection)]
 public class LinearConvTests
 {
     [Fact]

@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using DetrSharp.Torch.Modules;
 using Xunit;
@@ -6,6 +7,7 @@ using F = DetrSharp.Torch.nn.functional;
 
 namespace DetrSharp.Torch.Tests.Nn;
 
+[Collection(GlobalGenerator.Collection)]
 public class MultiheadAttentionTests
 {
     static readonly double Ln3 = Math.Log(3);

@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using DetrSharp.Torch.Modules;
 using Xunit;
@@ -5,6 +6,7 @@ using static DetrSharp.Torch.Tests.Nn.NnAssert;
 
 namespace DetrSharp.Torch.Tests.Nn;
 
+[Collection(GlobalGenerator.Collection)]
 public class StateDictTests
 {
     /// <summary>conv → bn → relu → pool → flatten → fc, with PyTorch-style names.</summary>

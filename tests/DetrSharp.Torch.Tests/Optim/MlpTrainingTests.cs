@@ -1,9 +1,11 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
 
 namespace DetrSharp.Torch.Tests.Optim;
 
 /// <summary>End to end: AdamW with a warm-up + cosine schedule and gradient clipping trains a small MLP.</summary>
+[Collection(GlobalGenerator.Collection)]
 public class MlpTrainingTests
 {
     [Fact]
