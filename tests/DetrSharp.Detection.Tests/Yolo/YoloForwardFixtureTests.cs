@@ -22,13 +22,6 @@ public class YoloForwardFixtureTests
     {
         var f = YoloFixtureData.Get(name);
         var p = f.Params;
-        int threads = torch.get_num_threads();
-        torch.set_num_threads(1);
-        try { Run(name, f, p); } finally { torch.set_num_threads(threads); }
-    }
-
-    static void Run(string name, Fixture f, JsonElement p)
-    {
         string modelName = p.GetProperty("family").GetString()! + p.GetProperty("scale").GetString()!;
         using var scope = torch.NewDisposeScope();
         using var model = YoloModel.Build(modelName, p.GetProperty("nc").GetInt64());

@@ -71,6 +71,25 @@ public class YoloModelTests
     }
 
     [Fact]
+    public void V10OneToOneBranchStartsAsACopyAndTrainsOnlyTheHead()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = YoloModel.Build("yolov10n", 4);
+        var sd = model.state_dict();
+        foreach (var (key, value) in sd.Where(kv => kv.Key.StartsWith("model.23.one2one_", StringComparison.Ordinal)))
+            Assert.True(torch.equal(value, sd[key.Replace("one2one_", "")]), $"{key} is not a copy of its one-to-many twin");
+
+        using var output = model.forward(torch.rand(1, 3, 64, 64));
+        var loss = output.One2One!.Feats.Select(t => t.sum()).Aggregate((a, b) => a + b);
+        loss.backward();
+        var grads = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad);
+        Assert.Null(grads["model.0.conv.weight"]);                      // backbone: no gradient from one2one
+        Assert.Null(grads["model.23.cv2.0.0.conv.weight"]);              // one-to-many head: untouched
+        Assert.NotNull(grads["model.23.one2one_cv2.0.0.conv.weight"]);   // one-to-one head: trained
+        Assert.NotNull(grads["model.23.one2one_cv3.2.2.bias"]);
+    }
+
+    [Fact]
     public void BatchNormsUseUltralyticsSettingsAndCountTheStrideForward()
     {
         using var scope = torch.NewDisposeScope();
