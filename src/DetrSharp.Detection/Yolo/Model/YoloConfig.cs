@@ -70,6 +70,8 @@ public sealed class YoloConfig
         using (var reader = new StringReader(yaml)) stream.Load(reader);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new FormatException("YOLO model YAML: the document is not a mapping");
+        if (root.Children.ContainsKey(new YamlScalarNode("activation")))
+            throw new NotSupportedException("YOLO model YAML: a custom 'activation' is not supported (Conv uses SiLU)");
         long nc = root.Children.TryGetValue(new YamlScalarNode("nc"), out var ncNode) ? ToLong(ncNode, "nc") : 0;
         double depth = Number(root, "depth_multiple") ?? 1.0, width = Number(root, "width_multiple") ?? 1.0;
         double maxCh = double.PositiveInfinity;
