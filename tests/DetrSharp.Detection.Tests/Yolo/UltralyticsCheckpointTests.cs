@@ -71,6 +71,39 @@ public class UltralyticsCheckpointTests
         }
     }
 
+    /// <summary>The same model object as Python's pickle writes it (NEWOBJ + BUILD per module), straight to a model.</summary>
+    [Theory]
+    [MemberData(nameof(ForwardCases))]
+    public void PythonPickledModelObjectBuildsThePretrainedModel(string name)
+    {
+        var f = YoloFixtureData.Get(name);
+        var p = f.Params;
+        string family = p.GetProperty("family").GetString()!, scale = p.GetProperty("scale").GetString()!;
+        long nc = p.GetProperty("nc").GetInt64();
+        using var scope = torch.NewDisposeScope();
+        using var source = YoloModel.Build(family + scale, nc);
+        source.load_state_dict(Path.Combine(Path.GetDirectoryName(f.Path)!, f.Inputs.GetProperty("state_dict_file").GetString()!), strict: true);
+        var path = Path.Combine(Path.GetTempPath(), $"ultralytics-py-{Guid.NewGuid():N}.pt");
+        try
+        {
+            var names = Enumerable.Range(0, (int)nc).Select(i => $"c{i}").ToList();
+            PythonStylePickleFile.Save(UltralyticsPickle.Checkpoint(source, $"{family}{scale}.yaml", scale, names, asEma: false), path);
+            using var ckpt = UltralyticsCheckpoint.Load(path);
+            using var model = YoloModel.FromUltralytics(ckpt);
+            Assert.Equal(nc, model.NumClasses);
+            var want = source.state_dict();
+            var got = model.state_dict();
+            Assert.Equal(want.Keys, got.Keys);
+            foreach (var (key, value) in want) Assert.True(torch.equal(value, got[key]), $"{key} differs");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static IEnumerable<object[]> ForwardCases => Fixtures.Names("yolo", "yolo_forward");
+
     [Fact]
     public void PlainStateDictIsNotAnUltralyticsCheckpoint()
     {
