@@ -50,6 +50,8 @@ public sealed class Conv : nn.Module<Tensor, Tensor>
         using var x = _conv.forward(input);
         var y = _bn.forward(x);
         if (_act is Identity) return y;
+        // In place (ultralytics' SiLU(inplace=True)) where no gradient is recorded; out of place otherwise.
+        if (!y.requires_grad) return nn.functional.silu(y, inplace: true);
         using (y) return nn.functional.silu(y);
     }
 }
