@@ -85,11 +85,27 @@ public class RunConfigTests
     [Fact]
     public void FamiliesNotBuiltYetSaySo()
     {
-        var e = Fails(() => RunConfig.ForModel("yolov10"));
+        var e = Fails(() => RunConfig.ForModel("dino"));
         Assert.Contains("not built yet", e.Message);
-        Assert.Contains("available: detr", e.Message);
+        Assert.Contains("available: detr, yolov8, yolov10", e.Message);
         e = Fails(() => new RunConfig().With([("model.name", "rcnn")]));
         Assert.Contains("model.name must be one of detr", e.Message);
+    }
+
+    [Fact]
+    public void SelectingAFamilyTakesItsModelDefaultsAndRecipe()
+    {
+        var c = new RunConfig().With([("model.name", "yolov10"), ("model.scale", "s"), ("optim.lr", "0.001")]);
+        var m = Assert.IsType<DetrSharp.Detection.Yolo.YoloV10Config>(c.Model);
+        Assert.Equal("yolov10s", m.ModelName);
+        Assert.Equal(0.001, c.Optim.Lr);             // the user's setting wins over the recipe
+        Assert.Equal(0.0005, c.Optim.WeightDecay);   // the family's recipe
+        Assert.Equal(16, c.Data.BatchSize);
+        Assert.Equal(c.ToJson(), RunConfig.FromJson(c.ToJson()).ToJson());
+        var e = Fails(() => c.With([("model.num_queries", "5")]));
+        Assert.Contains("unknown key model.num_queries", e.Message);
+        e = Fails(() => c.With([("model.scale", "q")]));
+        Assert.Contains("model.scale must be one of n, s, m, b, l, x", e.Message);
     }
 
     [Fact]

@@ -10,9 +10,6 @@ namespace DetrSharp.Data.Loading;
 /// </summary>
 public static class Collate
 {
-    public static readonly float[] ImageNetMean = { 0.485f, 0.456f, 0.406f };
-    public static readonly float[] ImageNetStd = { 0.229f, 0.224f, 0.225f };
-
     public static DetectionBatch Make(IReadOnlyList<DetectionSample> samples, int epoch = 0, int position = 0, IReadOnlyList<string>? skipped = null)
     {
         if (samples.Count == 0) throw new ArgumentException("a batch needs at least one sample");
@@ -24,8 +21,8 @@ public static class Collate
         Span<float> scale = stackalloc float[3], shift = stackalloc float[3];
         for (int c = 0; c < 3; c++)
         {
-            scale[c] = 1f / (255f * ImageNetStd[c]);
-            shift[c] = -ImageNetMean[c] / ImageNetStd[c];
+            scale[c] = 1f / (255f * DetectionBatch.PixelStd[c]);
+            shift[c] = -DetectionBatch.PixelMean[c] / DetectionBatch.PixelStd[c];
         }
         for (int i = 0; i < b; i++)
         {

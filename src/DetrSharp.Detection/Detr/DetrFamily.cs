@@ -13,6 +13,7 @@ public sealed class DetrFamily : IDetectorFamily
     public string Description => "DETR (ResNet + transformer, Hungarian matching, set criterion); DAB-DETR anchor boxes as an option";
     public Type ConfigType => typeof(DetrConfig);
     public ModelConfig Defaults { get; } = new DetrConfig();
+    public IReadOnlyDictionary<string, string> RunDefaults { get; } = new Dictionary<string, string>();
 
     public IDetector Build(ModelConfig config, DetectorBuildOptions options)
     {

@@ -1,5 +1,6 @@
 using DetrSharp.Detection.Configuration;
 using DetrSharp.Detection.Detr;
+using DetrSharp.Detection.Yolo;
 
 namespace DetrSharp.Detection.Families;
 
@@ -13,14 +14,14 @@ public static class DetectorRegistry
     public static IReadOnlyList<IDetectorFamily> Available { get; } =
     [
         DetrFamily.Instance,
+        YoloFamily.V8,
+        YoloFamily.V10,
     ];
 
     /// <summary>Families that are named in the design but not built yet, with what they will bring.</summary>
     public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>
     {
         ["dino"] = "DINO (multi-scale deformable attention, two-stage query selection, contrastive denoising)",
-        ["yolov8"] = "YOLOv8 (anchor-free decoupled head, task-aligned assignment, DFL + CIoU losses, NMS)",
-        ["yolov10"] = "YOLOv10 (YOLOv8's head plus a one-to-one branch for NMS-free detection)",
     };
 
     /// <summary>The default family of a run.</summary>

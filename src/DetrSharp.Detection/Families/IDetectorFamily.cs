@@ -28,6 +28,12 @@ public interface IDetectorFamily
     /// <summary>The family's defaults for a run.</summary>
     ModelConfig Defaults { get; }
 
+    /// <summary>
+    /// The family's recipe outside the model section, as <c>section.key</c> → JSON value (e.g. YOLO's
+    /// <c>optim.weight_decay</c> 0.0005): applied when a run selects the family, before the user's own settings.
+    /// </summary>
+    IReadOnlyDictionary<string, string> RunDefaults { get; }
+
     /// <summary>Builds the detector for <paramref name="config"/> (of <see cref="ConfigType"/>; its NumClasses set).</summary>
     IDetector Build(ModelConfig config, DetectorBuildOptions options);
 }

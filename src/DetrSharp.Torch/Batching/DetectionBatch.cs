@@ -7,6 +7,11 @@ namespace DetrSharp.Torch;
 /// </summary>
 public sealed class DetectionBatch : IDisposable
 {
+    /// <summary>Per-channel mean of the normalised images (ImageNet's, as torchvision's Normalize in DETR's transforms).</summary>
+    public static readonly float[] PixelMean = { 0.485f, 0.456f, 0.406f };
+    /// <summary>Per-channel standard deviation of the normalised images.</summary>
+    public static readonly float[] PixelStd = { 0.229f, 0.224f, 0.225f };
+
     /// <summary>Normalised images and padding mask.</summary>
     public required NestedTensor Samples { get; init; }
     public required IReadOnlyList<DetectionTarget> Targets { get; init; }
@@ -16,7 +21,7 @@ public sealed class DetectionBatch : IDisposable
     /// <summary>Samples left out of this batch because they could not be read (skip mode only).</summary>
     public IReadOnlyList<string> Skipped { get; init; } = Array.Empty<string>();
 
-    /// <summary>Normalised images, float32 <c>[batch, 3, H, W]</c>, zero on padding.</summary>
+    /// <summary>Normalised images ((RGB / 255 - <see cref="PixelMean"/>) / <see cref="PixelStd"/>), float32 <c>[batch, 3, H, W]</c>, zero on padding.</summary>
     public Tensor Images => Samples.Tensors;
     /// <summary>True on padding, bool <c>[batch, H, W]</c>.</summary>
     public Tensor Mask => Samples.Mask!;

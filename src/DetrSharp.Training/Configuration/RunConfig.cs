@@ -24,7 +24,7 @@ public sealed record RunConfig
     public RuntimeConfig Runtime { get; init; } = new();
 
     /// <summary>The defaults of a run of the named family.</summary>
-    public static RunConfig ForModel(string name) => new() { Model = DetectorRegistry.Get(name).Defaults };
+    public static RunConfig ForModel(string name) => new RunConfig().With([("model.name", name)]);
 
     /// <summary>Checks every section; returns this for chaining.</summary>
     public RunConfig Validate()
@@ -106,7 +106,13 @@ public sealed record RunConfig
         var list = overrides.Select(o => (key: o.key.Trim().Replace('-', '_'), o.value)).ToList();
         var root = ToJsonNode();
         foreach (var (key, value) in list.Where(o => o.key == "model.name"))
-            root["model"] = ForModel(value.Trim().Trim('"')).ToJsonNode()["model"]!.DeepClone();
+        {
+            // the family's model defaults, then its recipe for the other sections
+            var family = DetectorRegistry.Get(value.Trim().Trim('"'));
+            root["model"] = new RunConfig { Model = family.Defaults }.ModelNode();
+            foreach (var (k, v) in family.RunDefaults)
+                root[k[..k.IndexOf('.')]]![k[(k.IndexOf('.') + 1)..]] = JsonNode.Parse(v);
+        }
         foreach (var (key, value) in list.Where(o => o.key != "model.name"))
         {
             int dot = key.IndexOf('.');
