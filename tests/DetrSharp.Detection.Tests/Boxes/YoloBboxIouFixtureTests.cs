@@ -1,6 +1,7 @@
 using DetrSharp.Detection.Boxes;
 using DetrSharp.Detection.Tests.Support;
 using DetrSharp.Detection.Tests.Yolo;
+using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 
 namespace DetrSharp.Detection.Tests.Boxes;
@@ -9,13 +10,13 @@ namespace DetrSharp.Detection.Tests.Boxes;
 public class YoloBboxIouFixtureTests
 {
     const string Kind = "yolo_bbox_iou";
-    public static IEnumerable<object[]> Cases => YoloFixtureData.Names(Kind);
+    public static IEnumerable<object[]> Cases => Fixtures.Names("yolo", Kind);
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void MatchesReference(string name)
     {
-        var f = YoloFixtureData.Get(Kind, name);
+        var f = YoloFixtureData.Get(name);
         using var scope = torch.NewDisposeScope();
         var p = f.Params;
         var mode = p.GetProperty("CIoU").GetBoolean() ? IouMode.Ciou

@@ -5,26 +5,9 @@ using DetrSharp.Torch;
 
 namespace DetrSharp.Detection.Tests.Yolo;
 
-/// <summary>The yolo/ fixtures of one kind, parsed once per test run, and their tensor lists and params.</summary>
-internal static class YoloFixtureData
+/// <summary>Helpers for the yolo/ loss, assigner and decoding fixtures: tensor lists, params, exact and dtype checks.</summary>
+internal static class YoloFixtureTensors
 {
-    static readonly Dictionary<string, IReadOnlyList<Fixture>> ByKind = new();
-
-    /// <summary>xunit rows for every yolo/ fixture of the kind (extra folder included).</summary>
-    public static IEnumerable<object[]> Names(string kind) => Load(kind).Select(f => new object[] { f.Name });
-
-    /// <summary>The named fixture of the kind.</summary>
-    public static Fixture Get(string kind, string name) => Load(kind).Single(f => f.Name == name);
-
-    static IReadOnlyList<Fixture> Load(string kind)
-    {
-        lock (ByKind)
-        {
-            if (!ByKind.TryGetValue(kind, out var list)) ByKind[kind] = list = Fixtures.Load("yolo", kind);
-            return list;
-        }
-    }
-
     /// <summary>A JSON array of tensors (feature maps) as tensors, optionally requiring grad.</summary>
     public static Tensor[] TensorList(JsonElement e, bool requiresGrad = false)
         => e.EnumerateArray().Select(t => FixtureData.Tensor(t, requiresGrad)).ToArray();
