@@ -33,4 +33,18 @@ internal static class YoloFixtureTensors
         };
         Assert.True(actual.dtype == want, $"{what}: dtype {actual.dtype}, expected {dtype}");
     }
+
+    /// <summary>
+    /// Asserts closeness with the expected float32 values read back as float32 (FORMAT.md: 9 significant digits
+    /// round-trip exactly), so a tolerance of 0 means bit-equal float32 values.
+    /// </summary>
+    public static void AssertClose32(string what, JsonElement expected, Tensor actual, double atol, double rtol)
+    {
+        var e = FixtureTensor.Parse(expected);
+        Assert.True(e.Shape.SequenceEqual(actual.shape),
+            $"{what}: shape [{string.Join(", ", actual.shape)}], expected [{string.Join(", ", e.Shape)}]");
+        var want = e.DType == "float32" ? e.Data.Select(x => (double)(float)x).ToArray() : e.Data;
+        using var d = actual.detach().to(ScalarType.Float64, Device.CPU);
+        Close.All(what, want, d.data<double>(), atol, rtol);
+    }
 }
