@@ -59,16 +59,21 @@ public sealed class TaskAlignedAssigner
         var candidates = inGts.logical_and(maskGt.ne(0));                                // [B, n, A] bool
         var (alignMetric, overlaps) = BoxMetrics(pdScores, pdBboxes, gtLabels, gtBboxes, candidates);
 
-        // Top-k anchors of each box by metric, kept where the anchor is a candidate: [B, n, A].
+        // Top-k anchors of each box by metric, kept where the anchor is a candidate.
         var (_, topIdx) = alignMetric.topk(TopK, -1);                                      // [B, n, k]
-        var topIsCandidate = candidates.gather(-1, topIdx);                                // [B, n, k]
-        var maskPos = torch.zeros_like(candidates).scatter_(-1, topIdx, topIsCandidate);   // [B, n, A] bool
+        var topIsCandidate = candidates.gather(-1, topIdx);                                // [B, n, k] bool
+        var (targetGtIdx, fgCount) = AnchorsFromTopK(topIdx, topIsCandidate, na);          // [B, A] each
 
-        // One box per anchor: the only one, or the most-overlapping box where several claim it.
-        var fgCount = maskPos.sum(1);                                                      // [B, A] int64
-        var targetGtIdx = maskPos.to(ScalarType.Float32).argmax(1);                        // [B, A]
-        if (fgCount.max().item<long>() > 1)
-            targetGtIdx = torch.where(fgCount.gt(1), overlaps.argmax(1), targetGtIdx);
+        // An anchor claimed by several boxes keeps the one it overlaps most (argmax over all boxes, as the reference).
+        var multi = fgCount.gt(1);                                                         // [B, A]
+        var multiAt = multi.nonzero();                                                     // [M, 2] (b, a)
+        if (multiAt.shape[0] > 0)
+        {
+            var mb = multiAt.select(1, 0);
+            var ma = multiAt.select(1, 1);
+            var best = overlaps.index(new Tensor?[] { mb, null, ma }).argmax(-1);          // [M]
+            targetGtIdx.index_put_(new Tensor?[] { mb, ma }, best);
+        }
         var fg = fgCount.gt(0);                                                            // [B, A] bool
 
         // Targets of the assigned box.
@@ -94,7 +99,9 @@ public sealed class TaskAlignedAssigner
 
     /// <summary>
     /// select_candidates_in_gts: whether each anchor centre lies strictly inside each box (its smallest distance
-    /// to the four sides is greater than <paramref name="eps"/>).
+    /// to the four sides is greater than <paramref name="eps"/>). Each of the four distances is compared on its own
+    /// (the smallest exceeds eps exactly when all do), over 1-D anchor coordinates so every op runs contiguously
+    /// along the anchors.
     /// </summary>
     /// <param name="xyCenters">[anchors, 2].</param>
     /// <param name="gtBboxes">[batch, boxes, 4] xyxy.</param>
@@ -102,13 +109,31 @@ public sealed class TaskAlignedAssigner
     public static Tensor SelectCandidatesInGts(Tensor xyCenters, Tensor gtBboxes, double eps = 1e-9)
     {
         using var scope = torch.NewDisposeScope();
-        var box = gtBboxes.unsqueeze(2);                                                   // [B, n, 1, 4]
-        var lt = box.slice(-1, 0, 2);
-        var rb = box.slice(-1, 2, 4);
-        var fromLt = xyCenters - lt;                                                       // [B, n, A, 2]
-        var toRb = rb - xyCenters;                                                         // [B, n, A, 2]
-        var nearest = fromLt.minimum(toRb).amin(-1);                                       // [B, n, A]
-        return scope.MoveToOuter(nearest.gt(eps));
+        var ax = xyCenters.select(1, 0).contiguous();                                      // [A]
+        var ay = xyCenters.select(1, 1).contiguous();                                      // [A]
+        var side = gtBboxes.unsqueeze(-1);                                                 // [B, n, 4, 1]
+        var inside = (ax - side.select(2, 0)).gt(eps);                                     // [B, n, A]: x - x1
+        inside.mul_((ay - side.select(2, 1)).gt(eps));                             // y - y1
+        inside.mul_((side.select(2, 2) - ax).gt(eps));                             // x2 - x
+        inside.mul_((side.select(2, 3) - ay).gt(eps));                             // y2 - y
+        return scope.MoveToOuter(inside);
+    }
+
+    /// <summary>
+    /// The reference's top-k mask, select_highest_overlaps' count and mask_pos.argmax(-2) without [B, n, A] tensors:
+    /// each box's kept top-k anchors are scattered into per-anchor counts and box indices (an anchor with one box
+    /// gets that box; one with several is resolved by the caller). Entries not kept go to a spare column A.
+    /// </summary>
+    /// <returns>target box index [B, A] int64 (0 where no box) and the number of boxes claiming each anchor [B, A].</returns>
+    static (Tensor TargetGtIdx, Tensor Count) AnchorsFromTopK(Tensor topIdx, Tensor kept, long na)
+    {
+        long bs = topIdx.shape[0], nMax = topIdx.shape[1], k = topIdx.shape[2];
+        var column = torch.where(kept, topIdx, torch.full_like(topIdx, na)).view(bs, nMax * k); // [B, n·k]
+        var box = torch.arange(nMax, ScalarType.Int64, topIdx.device).view(1, nMax, 1).expand(bs, nMax, k).reshape(bs, nMax * k);
+        var ones = torch.ones(new[] { bs, nMax * k }, ScalarType.Int64, topIdx.device);
+        var count = torch.zeros(new[] { bs, na + 1 }, ScalarType.Int64, topIdx.device).scatter_add_(1, column, ones);
+        var gtIdx = torch.zeros(new[] { bs, na + 1 }, ScalarType.Int64, topIdx.device).scatter_(1, column, box);
+        return (gtIdx.slice(1, 0, na).contiguous(), count.slice(1, 0, na).contiguous());   // [B, A] each
     }
 
     /// <summary>

@@ -78,19 +78,23 @@ public sealed class V8DetectionLoss
         var scoreSum = assigned.TargetScores.sum();
         var targetScoresSum = 1.0 > scoreSum.item<float>() ? torch.scalar_tensor(1.0, scoreSum.dtype, device) : scoreSum; // max(sum, 1)
 
+        // BCE-with-logits summed over every anchor and class, as softplus(x) - x·t: one fused kernel over
+        // [B, A, nc] instead of the composite BCE's dozen, and the x·t term only where t is nonzero (foreground).
         var loss = new Tensor[3];
-        loss[1] = functional.binary_cross_entropy_with_logits(predScores, assigned.TargetScores.to(dtype), reduction: Reduction.None)
-            .sum() / targetScoresSum;
-        using (var fgCount = assigned.FgMask.sum())
+        var clsSum = functional.softplus(predScores).sum();
+        long fgCount;
+        using (var count = assigned.FgMask.sum()) fgCount = (long)count.item<double>();
+        if (fgCount > 0)
         {
-            if (fgCount.item<double>() != 0)
-            {
-                var targetBboxes = assigned.TargetBboxes / strideTensor;                    // [B, A, 4] grid units
-                (loss[0], loss[2]) = _bboxLoss.Forward(predDistri, predBboxes, anchorPoints, targetBboxes,
-                    assigned.TargetScores, targetScoresSum, assigned.FgMask.to(ScalarType.Bool));
-            }
-            else loss[0] = loss[2] = torch.zeros(Array.Empty<long>(), dtype, device);
+            var fg = assigned.FgMask.to(ScalarType.Bool);                                   // [B, A]
+            var fgRows = new Tensor?[] { fg };
+            clsSum = clsSum - (predScores.index(fgRows) * assigned.TargetScores.index(fgRows).to(dtype)).sum();
+            var targetBboxes = assigned.TargetBboxes / strideTensor;                        // [B, A, 4] grid units
+            (loss[0], loss[2]) = _bboxLoss.Forward(predDistri, predBboxes, anchorPoints, targetBboxes,
+                assigned.TargetScores, targetScoresSum, fg);
         }
+        else loss[0] = loss[2] = torch.zeros(Array.Empty<long>(), dtype, device);
+        loss[1] = clsSum / targetScoresSum;
         var items = torch.stack(new[] { loss[0] * Gains.Box, loss[1] * Gains.Cls, loss[2] * Gains.Dfl }); // [3]
         var total = items.sum() * bs;
         var detached = items.detach();
