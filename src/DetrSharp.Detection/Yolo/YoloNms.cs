@@ -30,11 +30,10 @@ public static class YoloNms
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var x = prediction.detach().transpose(-1, -2).to(ScalarType.Float32);             // [B, A, 4 + nc + nm]
-        var boxes = BoxConvert.CxcywhToXyxy(x.slice(-1, 0, 4)).contiguous();              // [B, A, 4]
-        var cls = x.slice(-1, 4, 4 + nc);                                                  // [B, A, nc]
-        var extra = x.slice(-1, 4 + nc, channels);                                         // [B, A, nm]
-        var (best, bestClass) = cls.max(-1);                                               // [B, A]
+        var x = prediction.detach().to(ScalarType.Float32);                                // [B, 4 + nc + nm, A]
+        var boxes = BoxConvert.CxcywhToXyxy(x.slice(1, 0, 4).transpose(1, 2)).contiguous(); // [B, A, 4]
+        var cls = x.slice(1, 4, 4 + nc);                                                   // [B, nc, A]
+        var (best, bestClass) = cls.max(1);                                                // [B, A]: reduced across classes, vectorised along anchors
         var candidate = best.gt(o.ConfThres);                                              // [B, A]
 
         // One copy out: the candidates' boxes and best class (all class scores only for multi-label).
@@ -42,8 +41,8 @@ public static class YoloNms
         var hostClass = bestClass.contiguous().data<long>();
         var hostCand = candidate.contiguous().data<bool>();
         var hostBoxes = boxes.data<float>();
-        float[]? hostCls = multiLabel ? cls.contiguous().data<float>() : null;
-        long na = x.shape[1];
+        float[]? hostCls = multiLabel ? cls.transpose(1, 2).contiguous().data<float>() : null; // [B, A, nc]
+        long na = x.shape[2];
 
         var kept = new (int[] Anchor, float[] Score, int[] Class)[bs];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism };
@@ -61,7 +60,7 @@ public static class YoloNms
                 torch.tensor(score, new long[] { score.Length, 1 }, device: prediction.device),           // [k, 1]
                 torch.tensor(klass.Select(c => (float)c).ToArray(), new long[] { klass.Length, 1 }, device: prediction.device),
             };
-            if (nm > 0) rows.Add(extra.select(0, b).index_select(0, idx));                                // [k, nm]
+            if (nm > 0) rows.Add(x.select(0, b).slice(0, 4 + nc, channels).index_select(1, idx).t());     // [k, nm]
             result[b] = scope.MoveToOuter(torch.cat(rows.ToArray(), 1));                                   // [k, 6 + nm]
         }
         return result;
@@ -102,6 +101,7 @@ public static class YoloNms
 
         var shifted = new float[4 * n];
         var scores = new float[n];
+        var rowClass = new int[n];
         float maxWh = o.Agnostic ? 0f : (float)o.MaxWh;
         for (int r = 0; r < n; r++)
         {
@@ -110,10 +110,47 @@ public static class YoloNms
             float shift = klass[row] * maxWh;
             for (int k = 0; k < 4; k++) shifted[4 * r + k] = boxes[4 * g + k] + shift;
             scores[r] = score[row];
+            rowClass[r] = klass[row];
         }
-        var keep = Nms.Greedy(shifted, scores, (float)o.IouThres, o.MaxDet);
+        var keep = Suppress(shifted, scores, rowClass, o);
         return (keep.Select(r => anchor[rowOrder[r]]).ToArray(), keep.Select(r => score[rowOrder[r]]).ToArray(),
                 keep.Select(r => klass[rowOrder[r]]).ToArray());
+    }
+
+    /// <summary>
+    /// The greedy NMS of the class-offset boxes. When no two boxes of different classes can touch (the boxes span
+    /// less than max_wh - 1 px in x, so the offset intervals are disjoint and every cross-class IoU is 0), it runs
+    /// per class and merges the kept rows in the global score order, which is the global result at a fraction of
+    /// the pairs; otherwise (agnostic, or boxes wider than the offset) it runs on all rows at once.
+    /// </summary>
+    static int[] Suppress(float[] shifted, float[] scores, int[] rowClass, NmsOptions o)
+    {
+        int n = scores.Length;
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        for (int r = 0; r < n; r++)
+        {
+            float shift = rowClass[r] * (float)o.MaxWh;
+            lo = Math.Min(lo, shifted[4 * r] - shift);
+            hi = Math.Max(hi, shifted[4 * r + 2] - shift);
+        }
+        bool separable = !o.Agnostic && hi - lo < o.MaxWh - 1;                               // false with NaN coordinates too
+        if (!separable) return Nms.Greedy(shifted, scores, (float)o.IouThres, o.MaxDet);
+
+        var kept = new List<int>();
+        foreach (var group in Enumerable.Range(0, n).GroupBy(r => rowClass[r]))
+        {
+            var rows = group.ToArray();                                                      // ascending row order
+            var b = new float[4 * rows.Length];
+            var s = new float[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Array.Copy(shifted, 4 * rows[i], b, 4 * i, 4);
+                s[i] = scores[rows[i]];
+            }
+            foreach (var i in Nms.Greedy(b, s, (float)o.IouThres, o.MaxDet)) kept.Add(rows[i]);
+        }
+        // The global greedy visits rows by score, ties by row: the same order over the union of the per-class results.
+        return kept.OrderByDescending(r => scores[r]).ThenBy(r => r).Take(o.MaxDet).ToArray();
     }
 
     static bool Allowed(NmsOptions o, int c) => o.Classes == null || o.Classes.Contains(c);

@@ -145,4 +145,37 @@ public class YoloNmsTests
         Assert.Throws<ArgumentException>(() => YoloNms.Apply(torch.zeros(2, 4, 10)));
         Assert.Throws<ArgumentOutOfRangeException>(() => YoloNms.Apply(torch.zeros(1, 6, 10), NmsOptions.Predict with { IouThres = 1.5 }));
     }
+
+    [Theory]
+    [InlineData(false, 300)]
+    [InlineData(false, 7)]
+    [InlineData(true, 50)]
+    public void EqualsOneGreedyPassOverClassOffsetBoxes(bool agnostic, int maxDet)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var gen = new Generator(seed: 7 + maxDet);
+        const int anchors = 600, classes = 5;
+        var centre = torch.rand(new long[] { 1, 2, anchors }, generator: gen) * 200;
+        var size = torch.rand(new long[] { 1, 2, anchors }, generator: gen) * 60 + 5;
+        var scores = torch.rand(new long[] { 1, classes, anchors }, generator: gen);
+        var p = torch.cat(new[] { centre, size, scores }, 1);                              // [1, 4 + C, A]
+        var options = NmsOptions.Val with { Agnostic = agnostic, MaxDet = maxDet };
+        var got = YoloNms.Apply(p, options)[0];
+
+        // The reference's steps: best class, xyxy, boxes offset by class × max_wh, one NMS, first max_det.
+        var x = p.select(0, 0).t();                                                         // [A, 4 + C]
+        var (best, cls) = x.slice(1, 4, 4 + classes).max(1);
+        var keepRows = best.gt(options.ConfThres);
+        var boxes = BoxConvert.CxcywhToXyxy(x.slice(1, 0, 4)).index(new Tensor?[] { keepRows });
+        var conf = best.index(new Tensor?[] { keepRows });
+        var klass = cls.index(new Tensor?[] { keepRows }).to(ScalarType.Float32);
+        var offset = boxes + (klass * (agnostic ? 0 : 7680)).unsqueeze(1);
+        var idx = Nms.Compute(offset, conf, options.IouThres);
+        idx = idx.slice(0, 0, Math.Min(maxDet, idx.shape[0]));
+        var expected = torch.cat(new[] { boxes.index_select(0, idx), conf.index_select(0, idx).unsqueeze(1), klass.index_select(0, idx).unsqueeze(1) }, 1);
+
+        Assert.True(expected.shape[0] > 1);
+        Assert.Equal(expected.shape, got.shape);
+        Assert.True(torch.equal(expected, got));
+    }
 }
