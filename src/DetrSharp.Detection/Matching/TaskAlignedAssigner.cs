@@ -46,6 +46,15 @@ public sealed class TaskAlignedAssigner
     /// <param name="gtBboxes">[batch, boxes, 4] ground-truth boxes, xyxy.</param>
     /// <param name="maskGt">[batch, boxes, 1] nonzero for real boxes, zero for padding.</param>
     public TaskAlignedAssignment Forward(Tensor pdScores, Tensor pdBboxes, Tensor ancPoints, Tensor gtLabels, Tensor gtBboxes, Tensor maskGt)
+        => Forward(pdScores, pdBboxes, ancPoints, gtLabels, gtBboxes, maskGt, scoresAreLogits: false);
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)"/>; with <paramref name="scoresAreLogits"/>
+    /// the scores are logits and the sigmoid is taken only at the scores the metric reads (one per candidate), not
+    /// over the whole [batch, anchors, classes] tensor. Any strides are fine (a permuted view is not copied).
+    /// </summary>
+    internal TaskAlignedAssignment Forward(Tensor pdScores, Tensor pdBboxes, Tensor ancPoints, Tensor gtLabels, Tensor gtBboxes, Tensor maskGt,
+        bool scoresAreLogits)
     {
         var (bs, na, nMax) = CheckShapes(pdScores, pdBboxes, ancPoints, gtLabels, gtBboxes, maskGt);
         using var noGrad = torch.no_grad();
@@ -57,7 +66,7 @@ public sealed class TaskAlignedAssigner
         // Anchors inside a real box: [B, n, A].
         var inGts = SelectCandidatesInGts(ancPoints, gtBboxes);
         var candidates = inGts.logical_and(maskGt.ne(0));                                // [B, n, A] bool
-        var (alignMetric, overlaps) = BoxMetrics(pdScores, pdBboxes, gtLabels, gtBboxes, candidates);
+        var (alignMetric, overlaps) = BoxMetrics(pdScores, pdBboxes, gtLabels, gtBboxes, candidates, scoresAreLogits);
 
         // Top-k anchors of each box by metric, kept where the anchor is a candidate.
         var (_, topIdx) = alignMetric.topk(TopK, -1);                                      // [B, n, k]
@@ -140,9 +149,10 @@ public sealed class TaskAlignedAssigner
     /// get_box_metrics: alignment metric and CIoU overlap, [batch, boxes, anchors], zero off the candidates; both
     /// evaluated only at the candidates.
     /// </summary>
-    (Tensor AlignMetric, Tensor Overlaps) BoxMetrics(Tensor pdScores, Tensor pdBboxes, Tensor gtLabels, Tensor gtBboxes, Tensor candidates)
+    (Tensor AlignMetric, Tensor Overlaps) BoxMetrics(Tensor pdScores, Tensor pdBboxes, Tensor gtLabels, Tensor gtBboxes, Tensor candidates,
+        bool scoresAreLogits)
     {
-        long nMax = gtBboxes.shape[1], na = pdBboxes.shape[1], nc = pdScores.shape[2];
+        long nMax = gtBboxes.shape[1], na = pdBboxes.shape[1];
         var where = candidates.nonzero();                                                  // [K, 3] (b, box, anchor)
         var b = where.select(1, 0);
         var g = where.select(1, 1);
@@ -150,7 +160,8 @@ public sealed class TaskAlignedAssigner
         var boxSlot = b * nMax + g;                                                        // [K]
         var anchorSlot = b * na + a;                                                       // [K]
         var labels = gtLabels.reshape(-1).to(ScalarType.Int64).index_select(0, boxSlot);  // [K]
-        var scores = pdScores.reshape(-1).index_select(0, anchorSlot * nc + labels);     // [K]
+        var scores = pdScores.index(new Tensor?[] { b, a, labels });                        // [K]
+        if (scoresAreLogits) scores = scores.sigmoid();
         var gtBox = gtBboxes.reshape(-1, 4).index_select(0, boxSlot);                      // [K, 4]
         var pdBox = pdBboxes.reshape(-1, 4).index_select(0, anchorSlot);                   // [K, 4]
         var iou = BboxIou.Compute(gtBox, pdBox, xywh: false, IouMode.Ciou).squeeze(-1).clamp_min(0); // [K]

@@ -57,7 +57,7 @@ public sealed class V8DetectionLoss
         var cat = torch.cat(feats.Select(f => f.view(bs, no, -1)).ToArray(), 2);            // [B, no, A]
         var parts = cat.split(new[] { 4 * RegMax, NumClasses }, 1);
         var predDistri = parts[0].permute(0, 2, 1).contiguous();                            // [B, A, 4 · reg_max]
-        var predScores = parts[1].permute(0, 2, 1).contiguous();                            // [B, A, nc]
+        var predScores = parts[1].permute(0, 2, 1);                                          // [B, A, nc] view (class-major memory)
         var dtype = predScores.dtype;
         var device = predScores.device;
 
@@ -71,9 +71,9 @@ public sealed class V8DetectionLoss
 
         var predBboxes = YoloBoxDecoder.TrainBoxes(anchorPoints, predDistri, RegMax);        // [B, A, 4] xyxy grid units
         using var assigned = Assigner.Forward(
-            predScores.detach().sigmoid(),
+            predScores.detach(),
             (predBboxes.detach() * strideTensor).to(gtBboxes.dtype),
-            anchorPoints * strideTensor, gtLabels, gtBboxes, maskGt);
+            anchorPoints * strideTensor, gtLabels, gtBboxes, maskGt, scoresAreLogits: true);      // sigmoid taken inside, per candidate
 
         var scoreSum = assigned.TargetScores.sum();
         var targetScoresSum = 1.0 > scoreSum.item<float>() ? torch.scalar_tensor(1.0, scoreSum.dtype, device) : scoreSum; // max(sum, 1)
