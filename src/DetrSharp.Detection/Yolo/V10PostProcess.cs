@@ -23,7 +23,8 @@ public static class V10PostProcess
         if (maxDet < 1) throw new ArgumentOutOfRangeException(nameof(maxDet), maxDet, "v10postprocess: maxDet must be at least 1");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var parts = preds.split(new[] { 4L, numClasses }, -1);
+        var input = preds.dtype is ScalarType.Float16 or ScalarType.BFloat16 ? preds.to(ScalarType.Float32) : preds; // post-processing in float32
+        var parts = input.split(new[] { 4L, numClasses }, -1);
         var (boxes, scores) = (parts[0], parts[1]);                                       // [B, A, 4], [B, A, C]
         long firstK = Math.Min(maxDet, preds.shape[1]);
         var (_, anchorIdx) = scores.amax(-1).topk(firstK, -1);                             // [B, k1]

@@ -54,7 +54,9 @@ public sealed class V8DetectionLoss
 
         using var scope = torch.NewDisposeScope();
         long bs = feats[0].shape[0];
-        var cat = torch.cat(feats.Select(f => f.view(bs, no, -1)).ToArray(), 2);            // [B, no, A]
+        // Under mixed precision the loss, the assignment and the decoding still run in float32 (DESIGN.md).
+        var maps = feats.Select(f => f.dtype is ScalarType.Float16 or ScalarType.BFloat16 ? f.to(ScalarType.Float32) : f).ToArray();
+        var cat = torch.cat(maps.Select(f => f.view(bs, no, -1)).ToArray(), 2);             // [B, no, A]
         var parts = cat.split(new[] { 4 * RegMax, NumClasses }, 1);
         var predDistri = parts[0].permute(0, 2, 1).contiguous();                            // [B, A, 4 · reg_max]
         var predScores = parts[1].permute(0, 2, 1);                                          // [B, A, nc] view (class-major memory)
@@ -62,7 +64,7 @@ public sealed class V8DetectionLoss
         var device = predScores.device;
 
         var imageHw = (H: feats[0].shape[2] * Strides[0], W: feats[0].shape[3] * Strides[0]);
-        var (anchorPoints, strideTensor) = YoloAnchors.MakeAnchors(feats, Strides, 0.5);   // [A, 2], [A, 1]
+        var (anchorPoints, strideTensor) = YoloAnchors.MakeAnchors(maps, Strides, 0.5);   // [A, 2], [A, 1]
 
         var padded = targets.Padded(bs, imageHw, ScalarType.Float32, device);               // [B, n, 5]
         var gtLabels = padded.slice(-1, 0, 1);                                              // [B, n, 1]

@@ -90,4 +90,21 @@ public class YoloLossTests
         Assert.Equal(b[1], a[1], 5);
         Assert.True(a[1] > 0);
     }
+
+    [Fact]
+    public void HalfPrecisionMapsAreLossedInFloat32()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var gen = new Generator(seed: 16);
+        var half = new[] { 8L, 4, 2 }.Select(s => torch.randn(new long[] { 2, 66, s, s }, generator: gen).to(ScalarType.BFloat16)).ToArray();
+        var full = half.Select(f => f.to(ScalarType.Float32)).ToArray();
+        var targets = new YoloTargets(torch.tensor(new float[] { 0, 1 }), torch.tensor(new float[] { 1, 0 }, new long[] { 2, 1 }),
+            torch.tensor(new float[] { 0.4f, 0.5f, 0.5f, 0.6f, 0.6f, 0.4f, 0.3f, 0.5f }, new long[] { 2, 4 }));
+        var loss = new V8DetectionLoss(2, new double[] { 8, 16, 32 });
+        var a = loss.Compute(half, targets);
+        var b = loss.Compute(full, targets);
+        Assert.Equal(ScalarType.Float32, a.Total.dtype);
+        Assert.Equal(b.Items.data<float>(), a.Items.data<float>());
+        Assert.True(b.Items.data<float>()[0] > 0);
+    }
 }
