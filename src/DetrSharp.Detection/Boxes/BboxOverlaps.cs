@@ -18,6 +18,8 @@ public static class BboxOverlaps
     /// <returns>[..., N, M], or [..., N] when aligned; zeros-sized when either set is empty.</returns>
     public static Tensor Compute(Tensor bboxes1, Tensor bboxes2, IouMode mode = IouMode.Iou, bool isAligned = false, double eps = 1e-6)
     {
+        if (mode is not (IouMode.Iou or IouMode.Iof or IouMode.Giou))
+            throw new ArgumentException($"bbox_overlaps: mode {mode} is not one of Iou, Iof, Giou (for DIoU/CIoU use BboxIou)", nameof(mode));
         if (isAligned) BoxChecks.Aligned(bboxes1, bboxes2, "bbox_overlaps");
         else BoxChecks.Pairwise(bboxes1, bboxes2, "bbox_overlaps");
         var s1 = bboxes1.shape;
