@@ -17,6 +17,8 @@ public static class ConfigJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // computed properties (a record's derived values) are not settings
+        IgnoreReadOnlyProperties = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

@@ -21,8 +21,6 @@ public partial class FixtureKindCoverageTests
     static readonly string[] Pending =
     [
         "dino_cdn_mask", "dino_criterion", "dino_forward", "dino_msda", "dino_state_dict_keys",
-        "yolo_bbox_iou", "yolo_tal",
-        "yolo_v10_loss", "yolo_v10_postprocess", "yolo_v8_loss",
     ];
 
     [GeneratedRegex(@"\bFixtures\s*\.\s*(Names|Load|Get)\s*\(")]

@@ -83,39 +83,11 @@ public class Detect : nn.Module<IReadOnlyList<Tensor>, YoloOutput>
         return new DetectOutput(feats, training ? null : Inference(feats));
     }
 
-    /// <summary>
-    /// Decodes raw maps: DFL expectation, distances to (cx, cy, w, h) around cell centres, times the
-    /// level stride; sigmoid class scores.
-    /// </summary>
+    /// <summary>Decodes raw maps (the one decoder, <see cref="YoloBoxDecoder.Inference"/>): DFL expectation, distances to
+    /// (cx, cy, w, h) around cell centres, times the level stride; sigmoid class scores.</summary>
     /// <param name="feats">per level [B, no, H_l, W_l]</param>
     /// <returns>[B, 4 + nc, A]</returns>
-    public Tensor Inference(IReadOnlyList<Tensor> feats)
-    {
-        long b = feats[0].shape[0];
-        var flat = feats.Select(f => f.view(b, No, -1)).ToArray();
-        try
-        {
-            using var xCat = torch.cat(flat, 2);                                    // [B, no, A]
-            var (points, strides) = YoloAnchors.MakeAnchors(feats, Stride, 0.5);
-            using var p = points;
-            using var s = strides;
-            using var anchors = p.transpose(0, 1);                                  // [2, A]
-            using var strideRow = s.transpose(0, 1);                                // [1, A]
-            var parts = xCat.split(new[] { RegMax * 4, Nc }, 1);
-            using var box = parts[0];                                               // [B, 4 reg_max, A]
-            using var cls = parts[1];                                               // [B, nc, A]
-            using var dist = _dfl.forward(box);                                     // [B, 4, A]
-            using var a0 = anchors.unsqueeze(0);                                    // [1, 2, A]
-            using var grid = YoloAnchors.Dist2Bbox(dist, a0, xywh: true, dim: 1);   // [B, 4, A]
-            using var dbox = grid * strideRow;
-            using var prob = cls.sigmoid();
-            return torch.cat(new[] { dbox, prob }, 1);                              // [B, 4 + nc, A]
-        }
-        finally
-        {
-            foreach (var f in flat) f.Dispose();
-        }
-    }
+    public Tensor Inference(IReadOnlyList<Tensor> feats) => YoloBoxDecoder.Inference(feats, Stride, Nc, RegMax);
 
     /// <summary>
     /// ultralytics bias_init: box biases 1, class biases log(5 / nc / (640 / s)^2) (about 0.01 objects
