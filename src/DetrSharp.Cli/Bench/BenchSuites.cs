@@ -12,5 +12,6 @@ public static class BenchSuites
         new MatcherBench(),
         new CheckpointBench(),
         new DetrStepBench(),
+        new DinoBench(),
     };
 }

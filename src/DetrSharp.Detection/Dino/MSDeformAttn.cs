@@ -39,6 +39,9 @@ public sealed class MSDeformAttn : nn.Module
     public int NHeads { get; }
     public int NPoints { get; }
 
+    /// <summary>How the levels are sampled (the same values and gradients either way).</summary>
+    public MsDeformSamplingMode Sampling { get; set; } = MsDeformSamplingMode.Stacked;
+
     /// <summary>
     /// The reference's _reset_parameters: offsets weight 0 and bias a ring of head directions (cos, sin of
     /// 2πh / heads, scaled so the larger component is 1) times point index + 1; attention weights 0 (uniform
@@ -113,7 +116,7 @@ public sealed class MSDeformAttn : nn.Module
             var size = referencePoints.narrow(-1, 2, 2).view(n, lq, 1, NLevels, 1, 2);
             locations = centre.add(offsets.div(NPoints).mul(size).mul(0.5));
         }
-        var sampled = MsDeformSampling.Sample(value, shapes, locations, weights);           // [N, Lq, C]
+        var sampled = MsDeformSampling.Sample(value, shapes, locations, weights, Sampling);           // [N, Lq, C]
         return scope.MoveToOuter(_outputProj.call(sampled));
     }
 

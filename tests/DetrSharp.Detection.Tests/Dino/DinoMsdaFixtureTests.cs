@@ -12,18 +12,19 @@ namespace DetrSharp.Detection.Tests.Dino;
 /// </summary>
 public class DinoMsdaFixtureTests
 {
-    public static IEnumerable<object[]> Cases() => Fixtures.Names("detr", "dino_msda");
+    public static IEnumerable<object[]> Cases()
+        => Fixtures.Names("detr", "dino_msda").SelectMany(row => Enum.GetValues<MsDeformSamplingMode>().Select(mode => new object[] { row[0], mode }));
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OutputAndGradientsMatchReference(string name)
+    public void OutputAndGradientsMatchReference(string name, MsDeformSamplingMode mode)
     {
         var f = Fixtures.Get("detr", name, "dino_msda");
         var p = f.Params;
         var inputs = f.Inputs;
         using var scope = torch.NewDisposeScope();
         using var attn = new MSDeformAttn(p.GetProperty("d_model").GetInt64(), p.GetProperty("n_levels").GetInt32(),
-            p.GetProperty("n_heads").GetInt32(), p.GetProperty("n_points").GetInt32());
+            p.GetProperty("n_heads").GetInt32(), p.GetProperty("n_points").GetInt32()) { Sampling = mode };
         var sd = ModelFixtureTensors.StateDict(inputs.GetProperty("state_dict"));
         Assert.Equal(sd.Keys.ToArray(), attn.state_dict().Keys.ToArray());
         attn.load_state_dict(sd);
@@ -98,5 +99,35 @@ public class DinoMsdaFixtureTests
         var shapes = new LevelShapes(new[] { (4L, 5L) });
         var e = Assert.Throws<ArgumentException>(() => attn.call(torch.zeros(1, 3, 8), torch.zeros(1, 3, 2, 2), torch.zeros(1, 20, 8), shapes));
         Assert.Contains("levels", e.Message);
+    }
+}
+
+/// <summary>The stacked canvas gives the reference loop's values and gradients, with many samples near and past the edges.</summary>
+public class MsDeformSamplingModeTests
+{
+    [Fact]
+    public void StackedEqualsPerLevelNearAndPastTheEdges()
+    {
+        using var scope = torch.NewDisposeScope();
+        var shapes = new LevelShapes(new[] { (5L, 7L), (3L, 4L), (2L, 2L) });
+        using var gen = new Generator(7);
+        var value = torch.randn(new long[] { 2, shapes.Total, 2, 3 }, generator: gen);
+        // locations spread over [-0.4, 1.4]: many footprints straddle an edge, some lie wholly outside
+        var raw = torch.rand(new long[] { 2, 6, 2, 3, 4, 2 }, generator: gen).mul(1.8).sub(0.4);
+        var weights = torch.rand(new long[] { 2, 6, 2, 3, 4 }, generator: gen);
+        Tensor[] Run(MsDeformSamplingMode mode)
+        {
+            var v = value.detach().requires_grad_();
+            var loc = raw.detach().requires_grad_();
+            var w = weights.detach().requires_grad_();
+            var output = MsDeformSampling.Sample(v, shapes, loc, w, mode);
+            output.mul(output).sum().backward();
+            return new[] { output.detach(), v.grad!, loc.grad!, w.grad! };
+        }
+        var stacked = Run(MsDeformSamplingMode.Stacked);
+        var perLevel = Run(MsDeformSamplingMode.PerLevel);
+        var names = new[] { "output", "grad value", "grad locations", "grad weights" };
+        for (int i = 0; i < names.Length; i++)
+            Assert.True(torch.allclose(stacked[i], perLevel[i], 1e-4, 1e-5), $"{names[i]} differs between the stacked canvas and the per-level loop");
     }
 }
