@@ -18,6 +18,10 @@ public class DinoForwardFixtureTests
 {
     public static IEnumerable<object[]> Cases() => Fixtures.Names("detr", "dino_forward");
 
+    /// <summary>The cases that give denoising queries (train mode).</summary>
+    public static IEnumerable<object[]> DenoisingCases() => Fixtures.Load("detr", "dino_forward")
+        .Where(f => f.Inputs.TryGetProperty("cdn", out var c) && c.ValueKind == JsonValueKind.Object).Select(f => new object[] { f.Name });
+
     internal static DinoConfig ConfigOf(JsonElement p) => new()
     {
         HiddenDim = p.GetProperty("hidden_dim").GetInt64(),
@@ -144,6 +148,33 @@ public class DinoForwardFixtureTests
             var grad = parameters[g.Name].grad ?? torch.zeros_like(parameters[g.Name]);
             ModelFixtureTensors.AssertClose($"{name}: grad {g.Name}", g.Value, grad, gAtol, gRtol);
         }
+    }
+
+    /// <summary>
+    /// The train case's denoising queries are what prepare_for_cdn drew under manual_seed(seed + 7): the same
+    /// generator state gives the same noised labels (the label_enc rows) and boxes here.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DenoisingCases))]
+    public void DenoisingQueriesAreTheReferenceDrawsOfTheSameSeed(string name)
+    {
+        var f = Fixtures.Get("detr", name, "dino_forward");
+        var cdn = f.Inputs.GetProperty("cdn");
+        using var scope = torch.NewDisposeScope();
+        var (model, _) = Build(f);
+        using var _m = model;
+        var injected = InjectedDn(f, model)!;
+        var targets = f.Inputs.GetProperty("targets").EnumerateArray()
+            .Select(t => new DetrSharp.Detection.Matching.DetectionTarget(ModelFixtureTensors.ToTensor(t.GetProperty("labels")), ModelFixtureTensors.ToTensor(t.GetProperty("boxes")))).ToList();
+        var config = ConfigOf(f.Params);
+        using var first = ModelFixtureTensors.ToTensor(f.Inputs.GetProperty("features")[0]);
+        using var gen = new Generator(FixtureSeed.Of(f, first) + 7);
+        var drawn = ContrastiveDenoising.Prepare(targets, config.DnNumber, config.DnLabelNoiseRatio, config.DnBoxNoiseScale, config.NumQueries, config.NumClasses, gen);
+        Assert.Equal(injected.PadSize, drawn.PadSize);
+        Assert.Equal(injected.NumDnGroup, drawn.NumDnGroup);
+        Assert.True(torch.equal(injected.Labels, drawn.Labels), $"{name}: noised labels differ from the reference's draws");
+        ModelFixtureTensors.AssertClose($"{name}: input_query_bbox", cdn.GetProperty("input_query_bbox"), drawn.BoxesUnsigmoid, 1e-5, 1e-5);
+        ModelFixtureTensors.AssertEqual($"{name}: attn_mask", cdn.GetProperty("attn_mask"), drawn.AttnMask);
     }
 
     static long GradientSeed(Fixture f)
