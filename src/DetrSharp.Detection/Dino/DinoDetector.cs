@@ -123,6 +123,7 @@ public sealed class DinoDetector : nn.Module
     /// <param name="dn">denoising queries (training), or null</param>
     public DinoOutput forward(NestedTensor samples, DnQueries? dn = null)
     {
+        if (dn is not null) CheckDn(dn, samples.Tensors.size(0));
         using var scope = torch.NewDisposeScope();
         var (srcs, masks, pos) = MultiScale(samples);
         (Tensor, Tensor)? dnInputs = null;
@@ -160,6 +161,19 @@ public sealed class DinoDetector : nn.Module
         var output = new DinoOutput(mainOut, new DinoPredictions(intermClass, t.RefEnc), new DinoPredictions(intermClass, t.InitBoxProposal), dnOut);
         output.MoveToOuter(scope);
         return output;
+    }
+
+    void CheckDn(DnQueries dn, long batch)
+    {
+        long pad = dn.PadSize, size = pad + Config.NumQueries;
+        if (!dn.Labels.shape.SequenceEqual(new[] { batch, pad }) || dn.Labels.dtype != ScalarType.Int64)
+            throw new ArgumentException($"DinoDetector: dn labels must be int64 [{batch}, {pad}], got {dn.Labels.dtype.Name()} {ShapeText.Format(dn.Labels)}", nameof(dn));
+        if (!dn.BoxesUnsigmoid.shape.SequenceEqual(new[] { batch, pad, 4L }))
+            throw new ArgumentException($"DinoDetector: dn boxes must be [{batch}, {pad}, 4], got {ShapeText.Format(dn.BoxesUnsigmoid)}", nameof(dn));
+        if (!dn.AttnMask.shape.SequenceEqual(new[] { size, size }) || dn.AttnMask.dtype != ScalarType.Bool)
+            throw new ArgumentException($"DinoDetector: the dn attention mask must be bool [{size}, {size}] (pad + queries), got {dn.AttnMask.dtype.Name()} {ShapeText.Format(dn.AttnMask)}", nameof(dn));
+        if (dn.NumDnGroup < 1 || (pad > 0 && pad % dn.NumDnGroup != 0))
+            throw new ArgumentException($"DinoDetector: pad_size {pad} must be a multiple of the {dn.NumDnGroup} dn groups", nameof(dn));
     }
 
     /// <summary>Queries [start, start + length) of every layer, as dn_post_process splits them.</summary>
