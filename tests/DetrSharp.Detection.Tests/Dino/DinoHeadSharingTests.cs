@@ -49,3 +49,31 @@ public class DinoHeadSharingTests
         Assert.Contains("attention mask", e.Message);
     }
 }
+
+/// <summary>The 5-scale layout runs: layer1..layer4 plus one extra level, every output of the expected shape.</summary>
+public class DinoFiveScaleTests
+{
+    [Fact]
+    public void FiveScaleForwardGivesEveryOutput()
+    {
+        using var scope = torch.NewDisposeScope();
+        var config = new DinoConfig
+        {
+            NumClasses = 3, DnLabelbookSize = 3, NumQueries = 6, EncLayers = 1, DecLayers = 2, DimFeedforward = 16, EncNPoints = 1, DecNPoints = 1,
+            NumFeatureLevels = 5, ReturnInterimIndices = [0, 1, 2, 3],
+        };
+        using var model = DinoBuilder.Build(config, ResNetDepth.ResNet18);
+        Assert.Equal(new long[] { 64, 128, 256, 512 }, model.Backbone.NumChannels);
+        Assert.Equal(new long[] { 5, 256 }, model.Transformer.LevelEmbed.shape);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var samples = new NestedTensor(torch.randn(2, 3, 64, 96), torch.zeros(new long[] { 2, 64, 96 }, ScalarType.Bool));
+        var output = model.forward(samples);
+        Assert.Equal(new long[] { 2, 6, 3 }, output.PredLogits.shape);
+        Assert.Equal(new long[] { 2, 6, 4 }, output.PredBoxes.shape);
+        Assert.Single(output.AuxOutputs);
+        Assert.Equal(new long[] { 2, 6, 4 }, output.Interm.PredBoxes.shape);
+        Assert.Null(output.Dn);
+        Assert.True(output.PredBoxes.ge(0).logical_and(output.PredBoxes.le(1)).all().item<bool>());
+    }
+}
