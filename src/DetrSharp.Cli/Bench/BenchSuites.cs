@@ -13,5 +13,6 @@ public static class BenchSuites
         new CheckpointBench(),
         new DetrStepBench(),
         new YoloBench(),
+        new DinoBench(),
     };
 }
