@@ -29,7 +29,7 @@ public sealed class DinoCriterion
 
     public int NumClasses { get; }
     public IReadOnlyDictionary<string, double> WeightDict => _criterion.WeightDict;
-    public HungarianMatcher Matcher => _criterion.Matcher;
+    public ISetMatcher Matcher => _criterion.Matcher;
 
     /// <summary>
     /// build_dino's weight_dict: cls, bbox, giou and their _dn copies, each repeated per earlier decoder layer (_i),

@@ -165,7 +165,7 @@ public class DinoForwardFixtureTests
         using var _m = model;
         var injected = InjectedDn(f, model)!;
         var targets = f.Inputs.GetProperty("targets").EnumerateArray()
-            .Select(t => new DetrSharp.Detection.Matching.DetectionTarget(ModelFixtureTensors.ToTensor(t.GetProperty("labels")), ModelFixtureTensors.ToTensor(t.GetProperty("boxes")))).ToList();
+            .Select(t => new DetectionTarget(ModelFixtureTensors.ToTensor(t.GetProperty("labels")), ModelFixtureTensors.ToTensor(t.GetProperty("boxes")))).ToList();
         var config = ConfigOf(f.Params);
         using var first = ModelFixtureTensors.ToTensor(f.Inputs.GetProperty("features")[0]);
         using var gen = new Generator(FixtureSeed.Of(f, first) + 7);

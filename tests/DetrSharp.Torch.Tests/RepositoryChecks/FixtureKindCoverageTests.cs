@@ -20,7 +20,6 @@ public partial class FixtureKindCoverageTests
     /// </summary>
     static readonly string[] Pending =
     [
-        "dino_cdn_mask", "dino_criterion", "dino_forward", "dino_msda", "dino_state_dict_keys",
     ];
 
     [GeneratedRegex(@"\bFixtures\s*\.\s*(Names|Load|Get)\s*\(")]
