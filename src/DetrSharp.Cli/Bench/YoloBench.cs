@@ -8,7 +8,7 @@ namespace DetrSharp.Cli.Bench;
 /// `detrsharp bench yolo`: the YOLO assignment, loss and decoding at COCO scale — TaskAlignedAssigner on batch 8,
 /// 8,400 anchors (640×640, strides 8/16/32), 80 classes, 20 boxes per image (topk 10 and 1); v8DetectionLoss
 /// forward + backward on head outputs of that size (3 levels of 64 + 80 channels); NMS (predict and val settings)
-/// on 8 × 8,400 × 80 — against THU-MIG/yolov10's times where ../shared/perf/REFERENCE.md has them. Inputs are
+/// on 8 × 8,400 × 80; and YOLOv8n / YOLOv10n training steps and inference (<see cref="YoloStepBench"/>) — against THU-MIG/yolov10's times where ../shared/perf/REFERENCE.md has them. Inputs are
 /// seeded random: predicted boxes around their anchors, ground-truth boxes of 16 to 320 px anywhere in the image.
 /// </summary>
 public sealed class YoloBench : IBenchSuite
@@ -29,6 +29,7 @@ public sealed class YoloBench : IBenchSuite
         yield return Loss(runs, warmup);
         yield return Suppression("nms_b8_a8400_c80_predict", NmsOptions.Predict, runs, warmup);
         yield return Suppression("nms_b8_a8400_c80_val", NmsOptions.Val, runs, warmup);
+        foreach (var r in YoloStepBench.Run(options)) yield return r;
     }
 
     static BenchResult Assigner(string name, int topk, double referenceMs, int runs, int warmup)

@@ -1,3 +1,4 @@
+using DetrSharp.TestSupport;
 using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Matching;
 using DetrSharp.Detection.Models;
@@ -11,6 +12,7 @@ namespace DetrSharp.Detection.Tests.Dino;
 /// loss, gradients in the trained backbone stages and none in the frozen stem, and a few AdamW steps on one batch
 /// lower the loss.
 /// </summary>
+[Collection(GlobalGenerator.Collection)]
 public class DinoTrainingStepTests
 {
     static DinoConfig Small => new()
