@@ -8,6 +8,8 @@ public interface ITrainingObserver
     void EvaluationStarted(int epoch) { }
     void EvaluationDone(int epoch, EvalResult result) { }
     void Message(string text) { }
+    /// <summary>A checkpoint of <paramref name="progress"/> was written to <paramref name="path"/>.</summary>
+    void CheckpointSaved(TrainingProgress progress, string path) { }
 }
 
 /// <summary>An observer that ignores everything.</summary>

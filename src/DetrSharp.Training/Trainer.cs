@@ -28,6 +28,8 @@ public sealed class Trainer : IDisposable
     // with a time limit, the share of it used so far: the cosine follows whichever of steps and time is
     // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
     double _timeFraction;
+    Stopwatch _lastCheckpoint = Stopwatch.StartNew();
+    SkippedSamples? _skipped;
 
     public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -85,17 +87,26 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Trains until the last epoch, max_steps or the time limit, then evaluates. <paramref name="stopAfterStep"/>
     /// ends the run early after that step's checkpoint without changing the schedule (as a killed run would).
+    /// A cancelled <paramref name="cancel"/> (SIGTERM, Ctrl-C) finishes the current step, writes a checkpoint and
+    /// throws <see cref="TrainingInterruptedException"/>, without the final evaluation.
     /// </summary>
     public EvalResult? Run(CancellationToken cancel = default, long stopAfterStep = 0)
     {
         var c = _config.Schedule;
         torch.set_num_threads(_config.Runtime.TrainingThreads);
         Directory.CreateDirectory(_runDir);
+        int orphans = AtomicFile.RemoveOrphans(_runDir);
+        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
         AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
-        using var log = new RunLog(_runDir, append: _progress.Step > 0);
+        // a new run's folder keeps no result of another run
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
+        using var log = new RunLog(_runDir, _progress.Step);
+        _skipped = new SkippedSamples(_runDir, _data.Train.Count, _config.Data.MaxSkippedFraction, _observer);
+        foreach (var p in _data.Train.Problems.Concat(_data.Val.Problems)) _observer.Message($"left out of the dataset: {p.Message}");
         long total = TotalSteps;
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
+        _lastCheckpoint = Stopwatch.StartNew();
         _detector.Module.train();
         var window = new Dictionary<string, double>();
         int windowCount = 0;
@@ -105,7 +116,8 @@ public sealed class Trainer : IDisposable
         {
             int startBatch = epoch == _progress.Epoch ? _progress.BatchInEpoch : 0;
             int batchIndex = startBatch;
-            foreach (var batch in _data.TrainLoader.Epoch(epoch, startBatch, cancel))
+            // the loader is not cancelled: the step in progress finishes and is checkpointed
+            foreach (var batch in _data.TrainLoader.Epoch(epoch, startBatch))
             {
                 long t0 = Stopwatch.GetTimestamp();
                 long step = _progress.Step + 1;
@@ -119,6 +131,7 @@ public sealed class Trainer : IDisposable
                     _ema?.Update();
                 }
                 batchIndex = batch.Position + 1;
+                ReportDataProblems(log, step);
                 _progress = new TrainingProgress(epoch, batchIndex, step);
                 double lr = _optimizer.param_groups[0].lr;
                 double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
@@ -134,25 +147,33 @@ public sealed class Trainer : IDisposable
                     window.Clear();
                     windowCount = 0;
                 }
-                if (c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0) SaveCheckpoint();
+                if (cancel.IsCancellationRequested)
+                {
+                    SaveCheckpoint();
+                    throw new TrainingInterruptedException(step, CheckpointPath);
+                }
+                if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0)
+                    || (c.CheckpointMinutes > 0 && _lastCheckpoint.Elapsed.TotalMinutes >= c.CheckpointMinutes)) SaveCheckpoint();
                 bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
                 if (stopAfterStep > 0 && step >= stopAfterStep)
                 {
                     SaveCheckpoint();
                     return null;
                 }
-                if ((c.MaxSteps > 0 && step >= c.MaxSteps) || outOfTime || cancel.IsCancellationRequested)
+                if ((c.MaxSteps > 0 && step >= c.MaxSteps) || outOfTime)
                 {
                     if (outOfTime) _observer.Message($"time limit of {c.TimeLimitMinutes} minutes reached at step {step}");
                     stop = true;
                     break;
                 }
             }
+            ReportDataProblems(log, _progress.Step);
             bool epochDone = !stop || _progress.BatchInEpoch >= _data.TrainLoader.BatchesPerEpoch;
             if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
             if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch, log);
+            if (cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
         var result = Evaluate(Math.Max(0, _progress.Epoch - 1), log);
         AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -170,6 +191,7 @@ public sealed class Trainer : IDisposable
             o["epoch"] = epoch;
             o["step"] = _progress.Step;
             log.Write("eval", o);
+            ReportDataProblems(log, _progress.Step);
             LastEval = r;
             _observer.EvaluationDone(epoch, r);
             return r;
@@ -180,9 +202,28 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    // skipped samples (data.skip_bad_samples) and decoding warnings since the last call: console, log.jsonl, skipped.txt
+    void ReportDataProblems(RunLog log, long step)
+    {
+        while (_data.Warnings.TryDequeue(out var w))
+        {
+            _observer.Message($"warning: {w}");
+            log.Write("warning", new JsonObject { ["step"] = step, ["message"] = w });
+        }
+        if (_skipped == null) return;
+        _skipped.Add("val", _data.ValLoader.Problems, step, log);
+        _skipped.Add("train", _data.TrainLoader.Problems, step, log);
+    }
+
+    // then the earlier run that --restart moved aside is no longer needed
     void SaveCheckpoint()
-        => Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
+    {
+        Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
             new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
+        _lastCheckpoint.Restart();
+        new RunFolder(_runDir).DiscardPrevious();
+        _observer.CheckpointSaved(_progress, CheckpointPath);
+    }
 
     public void Dispose()
     {

@@ -21,6 +21,8 @@ public sealed record DataLoaderOptions
     public int Prefetch { get; init; } = 2;
     /// <summary>Skip and report unreadable samples instead of stopping the run.</summary>
     public bool SkipBadSamples { get; init; }
+    /// <summary>Pixel-count limit and corrupt-data handling of image decoding.</summary>
+    public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
 }
 
 /// <summary>
@@ -77,7 +79,7 @@ public sealed class DataLoader
     public DetectionSample LoadSample(int position, int epoch)
     {
         var record = _dataset.GetRecord(position);
-        var image = ImageCodec.Decode(record.FilePath);
+        var image = ImageCodec.Decode(record.FilePath, Options.ImageLimits);
         if (image.Width != record.Width || image.Height != record.Height)
             throw new DatasetException($"{record.FilePath}: image is {image.Width}x{image.Height} but the annotations say {record.Width}x{record.Height} (image id {record.ImageId})");
         var rng = new Xoshiro256StarStar(SplitMix64.Combine((ulong)Options.Seed, (ulong)epoch, (ulong)record.ImageId));
