@@ -19,10 +19,22 @@ public static class CliApp
         catch (Exception e)
         {
             var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
-            Console.Error.WriteLine($"detrsharp: error: {inner.Message.ReplaceLineEndings(" ")}");
+            Console.Error.WriteLine($"detrsharp: error: {UserMessage(inner)}");
             if (Environment.GetEnvironmentVariable("DETRSHARP_DEBUG") == "1") Console.Error.WriteLine(inner);
             return 1;
         }
+    }
+
+    /// <summary>An exception's message for the console: one line, without the " (Parameter 'x')" .NET appends.</summary>
+    public static string UserMessage(Exception e)
+    {
+        var text = e.Message;
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            var suffix = $" (Parameter '{name}')";
+            if (text.EndsWith(suffix, StringComparison.Ordinal)) text = text[..^suffix.Length];
+        }
+        return System.Text.RegularExpressions.Regex.Replace(text, @" \(Parameter '[^']*'\)", "").ReplaceLineEndings(" ");
     }
 
     static IEnumerable<Command> AllCommands()

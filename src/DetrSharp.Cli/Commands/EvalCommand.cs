@@ -23,13 +23,15 @@ public static class EvalCommand
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), InferenceOverrides(parse.GetValue(topk), parse.GetValue(device)));
             var cfg = trained.Config;
             var root = parse.GetValue(data) ?? cfg.Data.Path ?? TrainCommand.EnsureSynthetic(cfg, new ConsoleObserver());
-            var td = TrainingData.Open(root, cfg);
-            if (!td.ClassNames.SequenceEqual(trained.ClassNames))
-                throw new ArgumentException($"{root}: its categories ({string.Join(", ", td.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
-            var result = DetectionEvaluator.Evaluate(trained.Detector, td.ValLoader, td.ValGroundTruth);
+            var vd = ValidationData.Open(root, cfg);
+            if (!vd.ClassNames.SequenceEqual(trained.ClassNames))
+                throw new ArgumentException($"{root}: its categories ({string.Join(", ", vd.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
+            var result = DetectionEvaluator.Evaluate(trained.Detector, vd.Loader, vd.GroundTruth);
             if (parse.GetValue(json) is { } path)
                 DetrSharp.Torch.IO.AtomicFile.WriteAllText(path, result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            ConsoleObserver.PrintSummary(result, Path.GetDirectoryName(parse.GetValue(checkpoint)!) ?? ".", clock.Elapsed, trained.Progress.Step);
+            foreach (var p in vd.Loader.Problems) Console.Error.WriteLine($"skipped: {p}");
+            ConsoleObserver.PrintEvaluation(result, new EvaluationSummary(parse.GetValue(checkpoint)!, trained.Progress.Step, vd.Annotations,
+                vd.Val.Count, vd.Loader.Problems.Count, parse.GetValue(ema), clock.Elapsed));
             return 0;
         });
         return cmd;
