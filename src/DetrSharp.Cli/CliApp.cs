@@ -9,7 +9,7 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("DetrSharp: train, evaluate and run end-to-end object detectors (DETR, DINO, YOLO) in C#.");
+        var root = new RootCommand($"DetrSharp: train, evaluate and run end-to-end object detectors in C# (families: {string.Join(", ", DetrSharp.Detection.Families.DetectorRegistry.Names)}).");
         foreach (var c in AllCommands()) root.Subcommands.Add(c);
         try
         {
