@@ -211,7 +211,8 @@ public sealed class Trainer : IDisposable
             log.Write("warning", new JsonObject { ["step"] = step, ["message"] = w });
         }
         if (_skipped == null) return;
-        _skipped.Add("val", _data.ValLoader.Problems, step, log);
+        // a skipped validation image's ground truth still counts, as missed: say how much
+        _skipped.Add("val", _data.ValLoader.Skipped.Select(v => $"{v.Reason} ({_data.Val.GetRecord(v.Position).Labels.Length} ground-truth boxes, counted as missed)"), step, log);
         _skipped.Add("train", _data.TrainLoader.Problems, step, log);
     }
 

@@ -157,4 +157,58 @@ public class RunSafetyTests : IClassFixture<TinyData>
         Assert.Equal(143, signals.ExitCode);
         Assert.Contains(messages, m => m.Contains("checkpoint"));
     }
+
+    // a copy of the tiny dataset with one training and one validation image overwritten by garbage
+    (string root, string badTrain, string badVal) DamagedCopy()
+    {
+        var root = RunDir("damaged");
+        foreach (var sub in new[] { "annotations", "train", "val" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, sub));
+            foreach (var f in Directory.EnumerateFiles(Path.Combine(_data.Root, sub))) File.Copy(f, Path.Combine(root, sub, Path.GetFileName(f)));
+        }
+        var badTrain = Directory.EnumerateFiles(Path.Combine(root, "train")).Order().First();
+        var badVal = Directory.EnumerateFiles(Path.Combine(root, "val")).Order().First();
+        File.WriteAllText(badTrain, "not an image");
+        File.WriteAllText(badVal, "not an image either");
+        return (root, badTrain, badVal);
+    }
+
+    [Fact]
+    public void ValidationImagesAreCheckedBeforeTraining()
+    {
+        var (root, badTrain, badVal) = DamagedCopy();
+        File.Copy(Path.Combine(_data.Root, "train", Path.GetFileName(badTrain)), badTrain, overwrite: true);
+        var e = Assert.Throws<DetrSharp.Data.Imaging.ImageDecodeException>(() => TrainingData.Open(root, TinyData.Config(root)));
+        Assert.Contains(badVal, e.Message);
+    }
+
+    [Fact]
+    public void SkippedSamplesAreReportedEverywhereAndTooManyStopTheRun()
+    {
+        var (root, badTrain, badVal) = DamagedCopy();
+        var cfg = TinyData.With(TinyData.Config(root), ("data.skip_bad_samples", true), ("data.max_skipped_fraction", 0.5), ("schedule.max_steps", 4), ("schedule.epochs", 1));
+        var dir = RunDir("skipped");
+        var data = TrainingData.Open(root, cfg);
+        var det = DetectorFactory.Build(cfg, data.ClassNames.Count);
+        using (det)
+        using (var trainer = new Trainer(det, data, cfg, dir))
+            Assert.NotNull(trainer.Run());
+        var lines = File.ReadAllLines(Path.Combine(dir, "skipped.txt"));
+        Assert.Contains(lines, l => l.StartsWith("train\t") && l.Contains(badTrain));
+        Assert.Contains(lines, l => l.StartsWith("val\t") && l.Contains(badVal) && l.Contains("ground-truth boxes, counted as missed"));
+        Assert.Equal(2, LogRows(dir).Count(r => (string?)r["type"] == "skipped"));
+
+        var strict = TinyData.With(cfg, ("data.max_skipped_fraction", 0.01));
+        var dir2 = RunDir("too-many");
+        var data2 = TrainingData.Open(root, strict);
+        var det2 = DetectorFactory.Build(strict, data2.ClassNames.Count);
+        using (det2)
+        using (var trainer = new Trainer(det2, data2, strict, dir2))
+        {
+            var e = Assert.Throws<InvalidDataException>(() => trainer.Run());
+            Assert.Contains("1 of 16 training images", e.Message);
+            Assert.Contains("data.max_skipped_fraction", e.Message);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public sealed class DataLoader
     readonly CocoDataset _dataset;
     readonly IDetectionTransform _transform;
     readonly ConcurrentQueue<string> _problems = new();
+    readonly ConcurrentQueue<(int Position, string Reason)> _skipped = new();
 
     public DataLoader(CocoDataset dataset, IDetectionTransform transform, DataLoaderOptions options)
     {
@@ -50,6 +51,9 @@ public sealed class DataLoader
 
     /// <summary>Samples skipped so far (skip mode), each naming the file and the problem.</summary>
     public IReadOnlyCollection<string> Problems => _problems;
+
+    /// <summary>Samples skipped so far (skip mode): the dataset position and the problem, in the order met.</summary>
+    public IReadOnlyCollection<(int Position, string Reason)> Skipped => _skipped;
 
     /// <summary>Batches per epoch.</summary>
     public int BatchesPerEpoch
@@ -114,6 +118,7 @@ public sealed class DataLoader
                         {
                             skipped.Add(e.Message);
                             _problems.Enqueue(e.Message);
+                            _skipped.Enqueue((order[k], e.Message));
                         }
                     });
                     var good = samples.Where(s => s != null).Select(s => s!).ToList();
