@@ -14,7 +14,15 @@ public static class CliApp
         try
         {
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return root.Parse(args).Invoke(config);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors) Console.Error.WriteLine($"detrsharp: error: {ParseError(error.Message)}");
+                var command = parsed.CommandResult.Command;
+                Console.Error.WriteLine($"see: detrsharp {(command == root ? "" : command.Name + " ")}--help");
+                return 1;
+            }
+            return parsed.Invoke(config);
         }
         catch (Exception e)
         {
@@ -23,6 +31,18 @@ public static class CliApp
             if (Environment.GetEnvironmentVariable("DETRSHARP_DEBUG") == "1") Console.Error.WriteLine(inner);
             return 1;
         }
+    }
+
+    /// <summary>A command-line parse error in the project's words (no .NET type names).</summary>
+    public static string ParseError(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.?$");
+        if (!m.Success) return message;
+        var type = m.Groups[3].Value;
+        string what = type.Contains("Double") || type.Contains("Single") ? "a number"
+            : type.Contains("Int32") || type.Contains("Int64") ? "a whole number"
+            : type.Contains("Boolean") ? "true or false" : "another kind of value";
+        return $"{m.Groups[2].Value} expects {what}, got '{m.Groups[1].Value}'";
     }
 
     /// <summary>An exception's message for the console: one line, without the " (Parameter 'x')" .NET appends.</summary>

@@ -26,6 +26,19 @@ public class TrainCommandTests(TinyRun tiny)
         Assert.DoesNotContain("System.", r.Err);
     }
 
+    [Theory]
+    [InlineData("train", "--lr", "abc", "--lr expects a number, got 'abc'")]
+    [InlineData("train", "--max-steps", "1.5", "--max-steps expects a whole number, got '1.5'")]
+    [InlineData("predict", "--threshold", "high", "--threshold expects a number, got 'high'")]
+    public void UnparsableFlagValuesAreNamedWithoutDotNetTypes(string command, string flag, string value, string expected)
+    {
+        var r = CliRun.Run(command == "predict" ? [command, "x.png", flag, value] : [command, flag, value]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(expected, r.Err);
+        Assert.DoesNotContain("System.", r.Err);
+        Assert.Contains($"detrsharp {command} --help", r.Err);
+    }
+
     [Fact]
     public void RestartKeepsTheOldRunUntilTheNewOneHasItsOwnCheckpoint()
     {
@@ -99,5 +112,17 @@ public class TrainCommandTests(TinyRun tiny)
         var text = Commands.ConsoleObserver.ProgressText(1_234_567, 9_999_999, 1234.5678);
         Assert.True(text.Length + 20 + 4 + 8 + 1 + 4 <= 80, text);
         Assert.Contains("avg loss", text);
+    }
+}
+
+/// <summary>Console error lines carry no .NET parameter names.</summary>
+public class UserMessageTests
+{
+    [Fact]
+    public void ParameterNamesAreLeftOut()
+    {
+        Assert.Equal("bad thing", CliApp.UserMessage(new ArgumentException("bad thing", "x")));
+        Assert.Equal("outer: inner problem here", CliApp.UserMessage(new InvalidOperationException("outer: inner problem (Parameter 'cost') here")));
+        Assert.Equal("two lines", CliApp.UserMessage(new Exception("two\nlines")));
     }
 }
