@@ -36,12 +36,24 @@ public sealed class InterruptSignals : IDisposable
         {
             if (context.Signal != PosixSignal.SIGINT) return;
             Console.Error.WriteLine("detrsharp: interrupted again: stopping now without a checkpoint (the last one is kept)");
-            Environment.Exit(130);
+            ExitNow(130);
         }
         Reason = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
         _notify?.Invoke($"{Reason}: finishing the current step, then writing a checkpoint and stopping (Ctrl-C again stops at once)");
         _cancel.Cancel();
     }
+
+    // Environment.Exit would run libtorch's static destructors while the training thread is inside libtorch (a
+    // crash, status 139); _exit ends the process at once, as a second Ctrl-C should. Files are written atomically,
+    // so nothing half-written is left under a final name.
+    static void ExitNow(int status)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) _exit(status);
+        Environment.Exit(status);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void _exit(int status);
 
     public void Dispose()
     {

@@ -97,6 +97,8 @@ public static class TrainCommand
         if (restart && resumeFrom == null && folder.MoveAside())
             observer.Message($"--restart: the earlier run is kept in {folder.PreviousPath} until this run writes its first checkpoint");
         resumeFrom ??= File.Exists(folder.CheckpointPath) ? folder.CheckpointPath : null;
+        if (resumeFrom == null && Directory.Exists(folder.PreviousPath))
+            observer.Message($"{folder.PreviousPath} holds an earlier run that --restart moved aside; it is removed when this run writes its first checkpoint");
         if (resumeFrom != null)
         {
             // the run's saved config, with the command line's settings on top: only those that may change mid-run may differ
