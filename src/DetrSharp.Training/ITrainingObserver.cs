@@ -1,6 +1,9 @@
 namespace DetrSharp.Training;
 
-/// <summary>Receives what a run does, for progress bars or plain lines (the CLI), or nothing (tests).</summary>
+/// <summary>
+/// Receives what a run does, for progress bars or plain lines (the CLI), or nothing (tests). Epochs are numbered
+/// from 1 to schedule.epochs, as in log.jsonl; a checkpoint's "epoch" is the number of epochs done.
+/// </summary>
 public interface ITrainingObserver
 {
     void RunStarted(RunConfig config, long totalSteps, TrainingProgress start) { }

@@ -81,7 +81,9 @@ public sealed class Trainer : IDisposable
         using var ckpt = Checkpoint.Load(path);
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
         _progress = ckpt.Progress;
-        _observer.Message($"resumed from {path} at epoch {_progress.Epoch}, batch {_progress.BatchInEpoch}, step {_progress.Step}");
+        var p = _progress;
+        _observer.Message($"resumed from {path} at step {p.Step}: {p.Epoch} of {_config.Schedule.Epochs} epochs done" +
+                          (p.BatchInEpoch > 0 ? $", and {p.BatchInEpoch} batches of epoch {p.Epoch + 1}" : ""));
     }
 
     /// <summary>
@@ -138,10 +140,10 @@ public sealed class Trainer : IDisposable
                 foreach (var (k, v) in values) window[k] = window.GetValueOrDefault(k) + v;
                 windowCount++;
                 LossCurve.Add((step, values["loss"]));
-                _observer.StepDone(step, total, epoch, values, lr, seconds);
+                _observer.StepDone(step, total, epoch + 1, values, lr, seconds);
                 if (step % Math.Max(1, _config.Runtime.LogEvery) == 0 || step == total)
                 {
-                    var o = new JsonObject { ["step"] = step, ["epoch"] = epoch, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
+                    var o = new JsonObject { ["step"] = step, ["epoch"] = epoch + 1, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
                     foreach (var (k, v) in window) o[k] = Math.Round(v / windowCount, 6);
                     log.Write("train", o);
                     window.Clear();
@@ -172,14 +174,16 @@ public sealed class Trainer : IDisposable
             if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
-            if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch, log);
+            if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch + 1, log);
             if (cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
-        var result = Evaluate(Math.Max(0, _progress.Epoch - 1), log);
+        // the epoch the run ended in: the one in progress, or the last one done
+        var result = Evaluate(_progress.BatchInEpoch > 0 ? _progress.Epoch + 1 : Math.Max(1, _progress.Epoch), log);
         AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 
+    // epoch: the epoch's number, counted from 1 as everywhere a person reads it (console, log.jsonl)
     EvalResult Evaluate(int epoch, RunLog log)
     {
         _observer.EvaluationStarted(epoch);

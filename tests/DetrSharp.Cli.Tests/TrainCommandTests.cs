@@ -91,6 +91,22 @@ public class TrainCommandTests(TinyRun tiny)
     }
 
     [Fact]
+    public void EpochsAreCountedFromOneInTheConsoleAndTheLog()
+    {
+        // 16 images, batch 4: 4 steps per epoch; 5 steps end in epoch 2 of 2
+        var dir = tiny.NewDir("epochs");
+        var r = CliRun.Run(tiny.TrainArgs(dir, 5));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("epoch 1/2 step 1/5 ", r.Out);
+        Assert.Contains("epoch 1/2 step 4/5 ", r.Out);
+        Assert.Contains("epoch 2/2 step 5/5 ", r.Out);
+        Assert.Contains("epoch 2: AP", r.Out);
+        var rows = File.ReadAllLines(Path.Combine(dir, "log.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal([1L, 1, 1, 1, 2], rows.Where(o => (string?)o["type"] == "train").Select(o => (long)o["epoch"]!));
+        Assert.Equal(2, (long)rows.Single(o => (string?)o["type"] == "eval")["epoch"]!);
+    }
+
+    [Fact]
     public void SynthsDefaultSeedIsTrains()
     {
         var a = tiny.NewDir("synth-default");

@@ -42,6 +42,7 @@ public sealed class ConsoleObserver : ITrainingObserver
     // the bar runs from 0 to this: the share of the run done, by steps or by the time limit, whichever is further
     const double ProgressScale = 1000;
     double _timeLimitMinutes;
+    int _epochs;
     System.Diagnostics.Stopwatch _clock = new();
     long _startStep;
 
@@ -53,7 +54,8 @@ public sealed class ConsoleObserver : ITrainingObserver
         _startStep = start.Step;
         var limit = _timeLimitMinutes > 0 ? $", or {_timeLimitMinutes:0.##} minutes (schedule.time_limit_minutes) if sooner" : "";
         if (_task != null) _task.Value = Fraction(start.Step, totalSteps) * ProgressScale;
-        Message($"training: up to {totalSteps} steps from step {start.Step} (epoch {start.Epoch}){limit}");
+        _epochs = config.Schedule.Epochs;
+        Message($"training: up to {totalSteps} steps ({_epochs} epochs) from step {start.Step}{limit}");
     }
 
     /// <summary>The share of the run done: steps of the total, or (with a time limit) time of the limit, whichever is more.</summary>
@@ -73,7 +75,7 @@ public sealed class ConsoleObserver : ITrainingObserver
     }
 
     /// <summary>The loss-terms line: the weighted total of this step and each term, and the learning rate.</summary>
-    public static string TermsLine(int epoch, long step, long totalSteps, IReadOnlyDictionary<string, double> losses, double smoothed, double lr, double stepSeconds)
+    public static string TermsLine(string epoch, long step, long totalSteps, IReadOnlyDictionary<string, double> losses, double smoothed, double lr, double stepSeconds)
     {
         var terms = string.Join(" ", losses.Where(kv => kv.Key.StartsWith("loss_", StringComparison.Ordinal) && !char.IsDigit(kv.Key[^1]) && !kv.Key.Contains("_enc"))
             .Select(kv => $"{kv.Key[5..]} {kv.Value:F3}"));
@@ -89,9 +91,9 @@ public sealed class ConsoleObserver : ITrainingObserver
         {
             _task.Value = Fraction(step, totalSteps) * ProgressScale;
             _task.Description = Markup.Escape(ProgressText(step, totalSteps, _smoothed));
-            if (logLine) AnsiConsole.MarkupLine(Markup.Escape(TermsLine(epoch, step, totalSteps, losses, _smoothed, lr, stepSeconds)));
+            if (logLine) AnsiConsole.MarkupLine(Markup.Escape(TermsLine($"{epoch}/{_epochs}", step, totalSteps, losses, _smoothed, lr, stepSeconds)));
         }
-        else if (logLine) Console.WriteLine(TermsLine(epoch, step, totalSteps, losses, _smoothed, lr, stepSeconds));
+        else if (logLine) Console.WriteLine(TermsLine($"{epoch}/{_epochs}", step, totalSteps, losses, _smoothed, lr, stepSeconds));
     }
 
     public void EvaluationStarted(int epoch)
