@@ -22,14 +22,19 @@ public sealed class ValidationData
     public CocoGroundTruth GroundTruth => _gt ??= CocoGroundTruth.Load(Annotations);
     CocoGroundTruth? _gt;
 
-    /// <summary>Opens the validation split of <paramref name="root"/> with the run's data settings; its headers are checked first.</summary>
-    public static ValidationData Open(string root, RunConfig run)
+    /// <summary>
+    /// Opens the validation split of <paramref name="root"/> with the run's data settings. With
+    /// <paramref name="skipUnreadable"/> an unreadable image is left out of the evaluation and listed in the loader's
+    /// <see cref="DataLoader.Skipped"/> (its ground truth counts as missed); otherwise every header is checked first.
+    /// </summary>
+    public static ValidationData Open(string root, RunConfig run, bool skipUnreadable = false)
     {
         var (annotations, images) = TrainingData.Locate(root, "val");
         var config = run.Data;
         var limits = new ImageLimits { MaxPixels = config.MaxImagePixels, Strict = config.Strict, OnWarning = w => Console.Error.WriteLine($"warning: {w}") };
         var val = CocoDataset.Load(annotations, images, new CocoDatasetOptions { SkipInvalid = config.SkipBadSamples, ImageLimits = limits });
-        if (!config.SkipBadSamples) TrainingData.CheckHeaders(val, limits);
+        bool skip = skipUnreadable || config.SkipBadSamples;
+        if (!skip) TrainingData.CheckHeaders(val, limits);
         return new ValidationData
         {
             Val = val,
@@ -37,7 +42,7 @@ public sealed class ValidationData
             Loader = new DataLoader(val, DetrTransforms.Val(config.ValSize, config.MaxSize), new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers,
-                SkipBadSamples = config.SkipBadSamples, ImageLimits = limits,
+                SkipBadSamples = skip, ImageLimits = limits,
             }),
         };
     }

@@ -77,6 +77,24 @@ public class PredictEvalTests(TinyRun tiny)
     }
 
     [Fact]
+    public void EvalReportsAnUnreadableImageAndEvaluatesTheRest()
+    {
+        var data = tiny.NewDir("val-bad");
+        Directory.CreateDirectory(Path.Combine(data, "annotations"));
+        File.Copy(tiny.ValAnnotations, Path.Combine(data, "annotations", "instances_val.json"));
+        Directory.CreateDirectory(Path.Combine(data, "val"));
+        foreach (var f in ValImages) File.Copy(f, Path.Combine(data, "val", Path.GetFileName(f)));
+        var bad = Path.Combine(data, "val", Path.GetFileName(ValImages[3]));
+        File.WriteAllText(bad, "not a picture");
+        var r = CliRun.Run("eval", "--checkpoint", tiny.Checkpoint, "--data", data);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(bad, r.Err);
+        Assert.Contains("ground-truth boxes, counted as missed", r.Err);
+        Assert.Contains("8 images, 1 skipped", r.Out);
+        Assert.Contains("Average Precision", r.Out);
+    }
+
+    [Fact]
     public void EvalWorksWithOnlyTheValidationSplitAndSummarisesTheEvaluation()
     {
         var data = tiny.NewDir("val-only");

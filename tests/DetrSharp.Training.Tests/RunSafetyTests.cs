@@ -184,6 +184,17 @@ public class RunSafetyTests : IClassFixture<TinyData>
     }
 
     [Fact]
+    public void TheImagePixelLimitIsADataSetting()
+    {
+        // the tiny set's images are 96x96 = 9216 pixels
+        var cfg = TinyData.With(TinyData.Config(_data.Root), ("data.max_image_pixels", 9215));
+        var e = Assert.Throws<DetrSharp.Data.Imaging.ImageDecodeException>(() => TrainingData.Open(_data.Root, cfg));
+        Assert.Contains("96x96", e.Message);
+        Assert.Contains("9,215", e.Message);
+        TrainingData.Open(_data.Root, TinyData.With(cfg, ("data.max_image_pixels", 9216)));
+    }
+
+    [Fact]
     public void SkippedSamplesAreReportedEverywhereAndTooManyStopTheRun()
     {
         var (root, badTrain, badVal) = DamagedCopy();
