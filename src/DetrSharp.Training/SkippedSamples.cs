@@ -18,6 +18,20 @@ public sealed class SkippedSamples(string runDirectory, int trainImages, double 
 
     public string Path { get; } = System.IO.Path.Combine(runDirectory, FileName);
 
+    /// <summary>Continues the list of a resumed run (what it skipped before is neither reported nor counted again).</summary>
+    public SkippedSamples Resume()
+    {
+        if (!File.Exists(Path)) return this;
+        foreach (var line in File.ReadAllLines(Path))
+        {
+            int tab = line.IndexOf('\t');
+            if (tab <= 0 || !_seen.Add($"{line[..tab]}\n{line[(tab + 1)..]}")) continue;
+            _lines.Add(line);
+            if (line[..tab] == "train") _train++;
+        }
+        return this;
+    }
+
     /// <summary>Distinct training samples skipped so far.</summary>
     public int TrainCount => _train;
 

@@ -103,8 +103,12 @@ public sealed class Trainer : IDisposable
         // a new run's folder keeps no result of another run
         if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
         using var log = new RunLog(_runDir, _progress.Step);
-        _skipped = new SkippedSamples(_runDir, _data.Train.Count, _config.Data.MaxSkippedFraction, _observer);
-        foreach (var p in _data.Train.Problems.Concat(_data.Val.Problems)) _observer.Message($"left out of the dataset: {p.Message}");
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
+        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
+        if (_progress.Step > 0) _skipped.Resume();
+        // records that data.skip_bad_samples left out of the datasets when they were read
+        _skipped.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();

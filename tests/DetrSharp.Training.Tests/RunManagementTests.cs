@@ -60,6 +60,14 @@ public class RunManagementTests : IDisposable
         Assert.Equal(Saved.Model, merged.Model);
     }
 
+    [Fact]
+    public void NamingTheRunsOwnFamilyOnResumeChangesNothing()
+    {
+        var requested = Saved.With([("model.name", "\"detr\"")]);
+        Assert.Equal(8, ((DetrSharp.Detection.Detr.DetrConfig)requested.Model).NumQueries);
+        Assert.Same(requested, ResumeRules.Merge(Saved, requested, "ck"));
+    }
+
     void Touch(string name, string text = "x") => File.WriteAllText(Path.Combine(_dir, name), text);
 
     [Fact]
@@ -150,6 +158,19 @@ public class RunManagementTests : IDisposable
         Assert.Equal(["train\ta.jpg: corrupt", "train\tb.jpg: missing", "val\tv.png: corrupt", "train\tc.jpg: x", "train\td.jpg: y"], file);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(_dir, "log.jsonl")).Count(l => l.Contains("\"skipped\"")));
         Assert.Equal(5, observer.Lines.Count(l => l.StartsWith("skipped a ")));
+    }
+
+    [Fact]
+    public void AResumedRunContinuesTheSkippedList()
+    {
+        var first = new SkippedSamples(_dir, trainImages: 100, maxFraction: 0.5, SilentObserver.Instance);
+        first.Add("train", ["a.jpg: corrupt"], 1, null);
+        var observer = new Messages();
+        var resumed = new SkippedSamples(_dir, trainImages: 100, maxFraction: 0.5, observer).Resume();
+        resumed.Add("train", ["a.jpg: corrupt", "b.jpg: corrupt"], 2, null);
+        Assert.Equal(2, resumed.TrainCount);
+        Assert.Equal(["train\ta.jpg: corrupt", "train\tb.jpg: corrupt"], File.ReadAllLines(Path.Combine(_dir, "skipped.txt")));
+        Assert.Single(observer.Lines);
     }
 
     [Fact]

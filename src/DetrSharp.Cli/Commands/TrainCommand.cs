@@ -94,10 +94,10 @@ public static class TrainCommand
         var observer = new ConsoleObserver();
         var folder = new RunFolder(runDir);
         var cfg = request.Config;
-        if (restart && resumeFrom == null && folder.MoveAside())
-            observer.Message($"--restart: the earlier run is kept in {folder.PreviousPath} until this run writes its first checkpoint");
+        bool moved = restart && resumeFrom == null && folder.MoveAside();
+        if (moved) observer.Message($"--restart: the earlier run is kept in {folder.PreviousPath} until this run writes its first checkpoint");
         resumeFrom ??= File.Exists(folder.CheckpointPath) ? folder.CheckpointPath : null;
-        if (resumeFrom == null && Directory.Exists(folder.PreviousPath))
+        if (!moved && resumeFrom == null && Directory.Exists(folder.PreviousPath))
             observer.Message($"{folder.PreviousPath} holds an earlier run that --restart moved aside; it is removed when this run writes its first checkpoint");
         if (resumeFrom != null)
         {

@@ -105,8 +105,10 @@ public sealed record RunConfig
     {
         var list = overrides.Select(o => (key: o.key.Trim().Replace('-', '_'), o.value)).ToList();
         var root = ToJsonNode();
+        // naming the family the config already has keeps its model settings (a resumed run's --model detr changes nothing)
         foreach (var (key, value) in list.Where(o => o.key == "model.name"))
-            root["model"] = ForModel(value.Trim().Trim('"')).ToJsonNode()["model"]!.DeepClone();
+            if (DetectorRegistry.Get(value.Trim().Trim('"')).Name != Model.Name)
+                root["model"] = ForModel(value.Trim().Trim('"')).ToJsonNode()["model"]!.DeepClone();
         foreach (var (key, value) in list.Where(o => o.key != "model.name"))
         {
             int dot = key.IndexOf('.');
