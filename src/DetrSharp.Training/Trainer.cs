@@ -30,6 +30,7 @@ public sealed class Trainer : IDisposable
     double _timeFraction;
     Stopwatch _lastCheckpoint = Stopwatch.StartNew();
     SkippedSamples? _skipped;
+    long _lastSavedStep;
 
     public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -81,6 +82,7 @@ public sealed class Trainer : IDisposable
         using var ckpt = Checkpoint.Load(path);
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
         _progress = ckpt.Progress;
+        _lastSavedStep = _progress.Step;
         var p = _progress;
         _observer.Message($"resumed from {path} at step {p.Step}: {p.Epoch} of {_config.Schedule.Epochs} epochs done" +
                           (p.BatchInEpoch > 0 ? $", and {p.BatchInEpoch} batches of epoch {p.Epoch + 1}" : ""));
@@ -131,7 +133,15 @@ public sealed class Trainer : IDisposable
                 using (batch)
                 using (var onDevice = batch.To(_device))
                 {
-                    values = _step.Run(onDevice, step);
+                    try { values = _step.Run(onDevice, step); }
+                    catch (Exception e) when (e is NonFiniteLossException or NonFiniteTrainingException)
+                    {
+                        log.Write("diverged", new JsonObject { ["step"] = step, ["error"] = e.Message });
+                        _observer.Message(File.Exists(CheckpointPath)
+                            ? $"the last good checkpoint is {CheckpointPath} (step {_lastSavedStep}); it is left as it was"
+                            : "no checkpoint was written before the divergence");
+                        throw;
+                    }
                     if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
                     _scheduler.step();
                     _ema?.Update();
@@ -230,6 +240,7 @@ public sealed class Trainer : IDisposable
         Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
             new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
         _lastCheckpoint.Restart();
+        _lastSavedStep = _progress.Step;
         new RunFolder(_runDir).DiscardPrevious();
         _observer.CheckpointSaved(_progress, CheckpointPath);
     }

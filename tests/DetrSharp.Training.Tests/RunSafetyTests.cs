@@ -123,6 +123,33 @@ public class RunSafetyTests : IClassFixture<TinyData>
         }
     }
 
+    sealed class MessageLog : ITrainingObserver
+    {
+        public readonly List<string> Lines = new();
+        public void Message(string text) => Lines.Add(text);
+    }
+
+    [Fact]
+    public void ADivergedRunKeepsItsLastGoodCheckpointAndSaysWhere()
+    {
+        var cfg = TinyData.With(TinyData.Config(_data.Root), ("schedule.max_steps", 4));
+        var dir = RunDir("diverged");
+        var messages = new MessageLog();
+        var (det, data) = Fresh(cfg);
+        using (det)
+        using (var trainer = new Trainer(det, data, cfg, dir, messages))
+        {
+            Assert.Null(trainer.Run(stopAfterStep: 1));
+            var before = File.ReadAllBytes(trainer.CheckpointPath);
+            using (torch.no_grad()) det.Module.named_parameters().First(p => p.name.StartsWith("bbox_embed.")).parameter.fill_(double.NaN);
+            var e = Assert.Throws<NonFiniteTrainingException>(() => trainer.Run());
+            Assert.Equal(2, e.Step);
+            Assert.Equal(before, File.ReadAllBytes(trainer.CheckpointPath));
+            Assert.Contains(messages.Lines, m => m.Contains($"the last good checkpoint is {trainer.CheckpointPath} (step 1)"));
+        }
+        Assert.Contains(LogRows(dir), r => (string?)r["type"] == "diverged" && (long)r["step"]! == 2);
+    }
+
     [Fact]
     public void EvalOfACheckpointWithNonFiniteWeightsSaysSo()
     {
