@@ -15,7 +15,7 @@ for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  log "installing: ${missing[*]}"
+  log "installing Debian packages: ${missing[*]} (usually 1-3 minutes)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >&2
@@ -31,7 +31,7 @@ if [ -f "$BUILD/.libtorch" ] && [ "$(cat "$BUILD/.libtorch")" != "$want" ]; then
   log "libtorch changed to $want: reconfiguring"; rm -rf "$BUILD"
 fi
 if [ ! -f "$LIB" ] || [ -n "$(find "$ROOT/native" -path "$BUILD" -prune -o -newer "$LIB" -type f -print -quit)" ]; then
-  log "building native shim against libtorch: $want"
+  log "building the native shim (C++ against libtorch: $want; usually 2-5 minutes on 2 cores, once); log: $ROOT/native/build.log"
   args=(-S "$ROOT/native" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release)
   [ -z "${LIBTORCH_DIR:-}" ] || args+=(-DCMAKE_PREFIX_PATH="$LIBTORCH_DIR")
   cmake "${args[@]}" >"$ROOT/native/build.log" 2>&1 || { cat "$ROOT/native/build.log" >&2; exit 1; }
@@ -45,7 +45,7 @@ STAMP="$ROOT/build/.dotnet-$CONFIG.stamp"
 mkdir -p "$ROOT/build"
 if [ ! -f "$STAMP" ] || [ -n "$(find "$ROOT/src" "$ROOT/tests" "$ROOT/Directory.Build.props" "$ROOT/DetrSharp.sln" \
      \( -name bin -o -name obj -o -name fixtures \) -prune -o -newer "$STAMP" -type f -print -quit)" ]; then
-  log "building .NET projects ($CONFIG)"
+  log "building the .NET projects ($CONFIG; usually 1-3 minutes, once); log: $ROOT/build/dotnet-build.log"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
   if ! dotnet build "$ROOT/DetrSharp.sln" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:q >"$ROOT/build/dotnet-build.log" 2>&1; then
     grep -E "error|Error" "$ROOT/build/dotnet-build.log" | sort -u | head -50 >&2 || cat "$ROOT/build/dotnet-build.log" >&2

@@ -25,6 +25,11 @@ internal static class CocoJson
     public static JsonDocument ParseBytes(ReadOnlyMemory<byte> utf8, string input)
     {
         try { return JsonDocument.Parse(utf8, Options); }
+        catch (JsonException) when (PythonFloats.Quote(utf8.Span) is { } quoted)
+        {
+            // Python's json writes NaN, Infinity and -Infinity as bare words; JSON has no such numbers
+            return ParseBytes(quoted, input);
+        }
         catch (JsonException e)
         {
             throw new CocoDataException(input, null,
@@ -72,9 +77,23 @@ internal static class CocoJson
     {
         if (!obj.TryGetProperty(field, out var v))
             throw new CocoDataException(input, record, $"missing '{field}'");
-        if (v.ValueKind != JsonValueKind.Number)
+        if (!TryNumber(v, out double d))
             throw new CocoDataException(input, record, $"'{field}' must be a number, found {Describe(v)}");
-        return v.GetDouble();
+        return d;
+    }
+
+    /// <summary>A JSON number, or NaN, Infinity or -Infinity as Python's json writes them (quoted by <see cref="PythonFloats"/>).</summary>
+    static bool TryNumber(JsonElement v, out double value)
+    {
+        if (v.ValueKind == JsonValueKind.Number) { value = v.GetDouble(); return true; }
+        value = v.ValueKind != JsonValueKind.String ? 0 : v.GetString() switch
+        {
+            PythonFloats.NaN => double.NaN,
+            PythonFloats.Infinity => double.PositiveInfinity,
+            PythonFloats.NegativeInfinity => double.NegativeInfinity,
+            _ => 0,
+        };
+        return v.ValueKind == JsonValueKind.String && (double.IsNaN(value) || double.IsInfinity(value));
     }
 
     /// <summary>An optional flag field given as a number or bool (nonzero is true); absent is false.</summary>
@@ -101,9 +120,8 @@ internal static class CocoJson
         int i = 0;
         foreach (var x in v.EnumerateArray())
         {
-            if (x.ValueKind != JsonValueKind.Number)
+            if (!TryNumber(x, out b[i++]))
                 throw new CocoDataException(input, record, $"'bbox' must be an array of 4 numbers [x, y, w, h], found {Describe(v)}");
-            b[i++] = x.GetDouble();
         }
         return new CocoBox(b[0], b[1], b[2], b[3]);
     }

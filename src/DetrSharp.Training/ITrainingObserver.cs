@@ -1,6 +1,9 @@
 namespace DetrSharp.Training;
 
-/// <summary>Receives what a run does, for progress bars or plain lines (the CLI), or nothing (tests).</summary>
+/// <summary>
+/// Receives what a run does, for progress bars or plain lines (the CLI), or nothing (tests). Epochs are numbered
+/// from 1 to schedule.epochs, as in log.jsonl; a checkpoint's "epoch" is the number of epochs done.
+/// </summary>
 public interface ITrainingObserver
 {
     void RunStarted(RunConfig config, long totalSteps, TrainingProgress start) { }
@@ -8,6 +11,8 @@ public interface ITrainingObserver
     void EvaluationStarted(int epoch) { }
     void EvaluationDone(int epoch, EvalResult result) { }
     void Message(string text) { }
+    /// <summary>A checkpoint of <paramref name="progress"/> was written to <paramref name="path"/>.</summary>
+    void CheckpointSaved(TrainingProgress progress, string path) { }
 }
 
 /// <summary>An observer that ignores everything.</summary>

@@ -39,6 +39,9 @@ public sealed class TrainedDetector : IDisposable
         try
         {
             var weights = useEma ? ckpt.Ema ?? throw new ArgumentException($"{path}: the run kept no EMA weights (optim.ema = 0)") : ckpt.Model;
+            if (NonFiniteCheck.FirstNonFinite(weights.Select(kv => (kv.Key, kv.Value))) is { } bad)
+                throw new InvalidDataException($"{path}: the {(useEma ? "EMA " : "")}weights hold NaN or infinite values (first in {bad}): " +
+                    $"the run diverged before this checkpoint (step {ckpt.Progress.Step}), so it cannot detect anything; train again with a lower optim.lr or from an earlier checkpoint");
             detector.Module.load_state_dict(weights, strict: !useEma);
             detector.Module.eval();
             return new TrainedDetector(detector, config, classNames, ckpt.Progress);

@@ -28,6 +28,9 @@ public sealed class Trainer : IDisposable
     // with a time limit, the share of it used so far: the cosine follows whichever of steps and time is
     // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
     double _timeFraction;
+    Stopwatch _lastCheckpoint = Stopwatch.StartNew();
+    SkippedSamples? _skipped;
+    long _lastSavedStep;
 
     public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -79,23 +82,39 @@ public sealed class Trainer : IDisposable
         using var ckpt = Checkpoint.Load(path);
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
         _progress = ckpt.Progress;
-        _observer.Message($"resumed from {path} at epoch {_progress.Epoch}, batch {_progress.BatchInEpoch}, step {_progress.Step}");
+        _lastSavedStep = _progress.Step;
+        var p = _progress;
+        _observer.Message($"resumed from {path} at step {p.Step}: {p.Epoch} of {_config.Schedule.Epochs} epochs done" +
+                          (p.BatchInEpoch > 0 ? $", and {p.BatchInEpoch} batches of epoch {p.Epoch + 1}" : ""));
     }
 
     /// <summary>
     /// Trains until the last epoch, max_steps or the time limit, then evaluates. <paramref name="stopAfterStep"/>
     /// ends the run early after that step's checkpoint without changing the schedule (as a killed run would).
+    /// A cancelled <paramref name="cancel"/> (SIGTERM, Ctrl-C) finishes the current step, writes a checkpoint and
+    /// throws <see cref="TrainingInterruptedException"/>, without the final evaluation.
     /// </summary>
     public EvalResult? Run(CancellationToken cancel = default, long stopAfterStep = 0)
     {
         var c = _config.Schedule;
         torch.set_num_threads(_config.Runtime.TrainingThreads);
         Directory.CreateDirectory(_runDir);
+        int orphans = AtomicFile.RemoveOrphans(_runDir);
+        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
         AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
-        using var log = new RunLog(_runDir, append: _progress.Step > 0);
+        // a new run's folder keeps no result of another run
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
+        using var log = new RunLog(_runDir, _progress.Step);
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
+        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
+        if (_progress.Step > 0) _skipped.Resume();
+        // records that data.skip_bad_samples left out of the datasets when they were read
+        _skipped.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
+        _lastCheckpoint = Stopwatch.StartNew();
         _detector.Module.train();
         var window = new Dictionary<string, double>();
         int windowCount = 0;
@@ -105,7 +124,8 @@ public sealed class Trainer : IDisposable
         {
             int startBatch = epoch == _progress.Epoch ? _progress.BatchInEpoch : 0;
             int batchIndex = startBatch;
-            foreach (var batch in _data.TrainLoader.Epoch(epoch, startBatch, cancel))
+            // the loader is not cancelled: the step in progress finishes and is checkpointed
+            foreach (var batch in _data.TrainLoader.Epoch(epoch, startBatch))
             {
                 long t0 = Stopwatch.GetTimestamp();
                 long step = _progress.Step + 1;
@@ -113,52 +133,71 @@ public sealed class Trainer : IDisposable
                 using (batch)
                 using (var onDevice = batch.To(_device))
                 {
-                    values = _step.Run(onDevice, step);
+                    try { values = _step.Run(onDevice, step); }
+                    catch (Exception e) when (e is NonFiniteLossException or NonFiniteTrainingException)
+                    {
+                        log.Write("diverged", new JsonObject { ["step"] = step, ["error"] = e.Message });
+                        _observer.Message(File.Exists(CheckpointPath)
+                            ? $"the last good checkpoint is {CheckpointPath} (step {_lastSavedStep}); it is left as it was"
+                            : "no checkpoint was written before the divergence");
+                        throw;
+                    }
                     if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
                     _scheduler.step();
                     _ema?.Update();
                 }
                 batchIndex = batch.Position + 1;
+                ReportDataProblems(log, step);
                 _progress = new TrainingProgress(epoch, batchIndex, step);
                 double lr = _optimizer.param_groups[0].lr;
                 double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 foreach (var (k, v) in values) window[k] = window.GetValueOrDefault(k) + v;
                 windowCount++;
                 LossCurve.Add((step, values["loss"]));
-                _observer.StepDone(step, total, epoch, values, lr, seconds);
+                _observer.StepDone(step, total, epoch + 1, values, lr, seconds);
                 if (step % Math.Max(1, _config.Runtime.LogEvery) == 0 || step == total)
                 {
-                    var o = new JsonObject { ["step"] = step, ["epoch"] = epoch, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
+                    var o = new JsonObject { ["step"] = step, ["epoch"] = epoch + 1, ["lr"] = lr, ["step_seconds"] = Math.Round(seconds, 4) };
                     foreach (var (k, v) in window) o[k] = Math.Round(v / windowCount, 6);
                     log.Write("train", o);
                     window.Clear();
                     windowCount = 0;
                 }
-                if (c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0) SaveCheckpoint();
+                if (cancel.IsCancellationRequested)
+                {
+                    SaveCheckpoint();
+                    throw new TrainingInterruptedException(step, CheckpointPath);
+                }
+                if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0)
+                    || (c.CheckpointMinutes > 0 && _lastCheckpoint.Elapsed.TotalMinutes >= c.CheckpointMinutes)) SaveCheckpoint();
                 bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
                 if (stopAfterStep > 0 && step >= stopAfterStep)
                 {
                     SaveCheckpoint();
                     return null;
                 }
-                if ((c.MaxSteps > 0 && step >= c.MaxSteps) || outOfTime || cancel.IsCancellationRequested)
+                if ((c.MaxSteps > 0 && step >= c.MaxSteps) || outOfTime)
                 {
                     if (outOfTime) _observer.Message($"time limit of {c.TimeLimitMinutes} minutes reached at step {step}");
                     stop = true;
                     break;
                 }
             }
+            ReportDataProblems(log, _progress.Step);
             bool epochDone = !stop || _progress.BatchInEpoch >= _data.TrainLoader.BatchesPerEpoch;
             if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
-            if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch, log);
+            if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch + 1, log);
+            if (cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
-        var result = Evaluate(Math.Max(0, _progress.Epoch - 1), log);
+        // the epoch the run ended in: the one in progress, or the last one done
+        var result = Evaluate(_progress.BatchInEpoch > 0 ? _progress.Epoch + 1 : Math.Max(1, _progress.Epoch), log);
         AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 
+    // epoch: the epoch's number, counted from 1 as everywhere a person reads it (console, log.jsonl)
     EvalResult Evaluate(int epoch, RunLog log)
     {
         _observer.EvaluationStarted(epoch);
@@ -170,6 +209,7 @@ public sealed class Trainer : IDisposable
             o["epoch"] = epoch;
             o["step"] = _progress.Step;
             log.Write("eval", o);
+            ReportDataProblems(log, _progress.Step);
             LastEval = r;
             _observer.EvaluationDone(epoch, r);
             return r;
@@ -180,9 +220,30 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    // skipped samples (data.skip_bad_samples) and decoding warnings since the last call: console, log.jsonl, skipped.txt
+    void ReportDataProblems(RunLog log, long step)
+    {
+        while (_data.Warnings.TryDequeue(out var w))
+        {
+            _observer.Message($"warning: {w}");
+            log.Write("warning", new JsonObject { ["step"] = step, ["message"] = w });
+        }
+        if (_skipped == null) return;
+        // a skipped validation image's ground truth still counts, as missed: say how much
+        _skipped.Add("val", _data.ValLoader.Skipped.Select(v => $"{v.Reason} ({_data.Val.GetRecord(v.Position).Labels.Length} ground-truth boxes, counted as missed)"), step, log);
+        _skipped.Add("train", _data.TrainLoader.Problems, step, log);
+    }
+
+    // then the earlier run that --restart moved aside is no longer needed
     void SaveCheckpoint()
-        => Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
+    {
+        Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
             new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
+        _lastCheckpoint.Restart();
+        _lastSavedStep = _progress.Step;
+        new RunFolder(_runDir).DiscardPrevious();
+        _observer.CheckpointSaved(_progress, CheckpointPath);
+    }
 
     public void Dispose()
     {

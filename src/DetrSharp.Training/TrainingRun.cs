@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using DetrSharp.Data.Imaging;
 using DetrSharp.Data.Coco;
 using DetrSharp.Data.Loading;
 using DetrSharp.Data.Transforms;
@@ -13,6 +15,10 @@ public sealed class TrainingData
     public required string ValAnnotations { get; init; }
     public required DataLoader TrainLoader { get; init; }
     public required DataLoader ValLoader { get; init; }
+
+    /// <summary>Warnings of image decoding ("FILE: corrupt JPEG data, decoded anyway: ..."), for the trainer to report.</summary>
+    public ConcurrentQueue<string> Warnings => _warnings;
+    ConcurrentQueue<string> _warnings = new();
 
     /// <summary>Category names in label order.</summary>
     public IReadOnlyList<string> ClassNames => Train.CategoryNames;
@@ -33,16 +39,40 @@ public sealed class TrainingData
         throw new FileNotFoundException($"{root}: no annotations/instances_{split}.json or annotations/instances_{split}2017.json");
     }
 
+    TrainingData WithWarnings(ConcurrentQueue<string> warnings)
+    {
+        _warnings = warnings;
+        return this;
+    }
+
+    /// <summary>Reads every image's header: each must be a JPEG or PNG within the limits, of its record's size.</summary>
+    /// <exception cref="ImageDecodeException">the first unreadable image, naming the file</exception>
+    /// <exception cref="DatasetException">the first image whose size differs from its record</exception>
+    public static void CheckHeaders(CocoDataset dataset, ImageLimits limits)
+    {
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            var r = dataset.GetRecord(i);
+            var (w, h) = ImageCodec.ReadSize(r.FilePath, limits);
+            if (w != r.Width || h != r.Height)
+                throw new DatasetException($"{r.FilePath}: image is {w}x{h} but the annotations say {r.Width}x{r.Height} (image id {r.ImageId})", r.FilePath, r.ImageId);
+        }
+    }
+
     public static TrainingData Open(string root, RunConfig run)
     {
         var (trainAnn, trainImg) = Locate(root, "train");
         var (valAnn, valImg) = Locate(root, "val");
         var config = run.Data;
-        var dsOptions = new CocoDatasetOptions { SkipInvalid = config.SkipBadSamples };
+        var warnings = new ConcurrentQueue<string>();
+        var limits = new ImageLimits { MaxPixels = config.MaxImagePixels, Strict = config.Strict, OnWarning = warnings.Enqueue };
+        var dsOptions = new CocoDatasetOptions { SkipInvalid = config.SkipBadSamples, ImageLimits = limits };
         var train = CocoDataset.Load(trainAnn, trainImg, dsOptions);
         var val = CocoDataset.Load(valAnn, valImg, dsOptions);
         if (!train.CategoryNames.SequenceEqual(val.CategoryNames))
             throw new DatasetException($"{valAnn}: categories differ from {trainAnn}", valAnn);
+        // a bad validation image would otherwise stop the run at its first evaluation, after hours of training
+        if (!config.SkipBadSamples) CheckHeaders(val, limits);
         var trainT = DetrTransforms.Train(config.TrainScales, config.MaxSize, config.CropResize, config.CropMin, config.CropMax);
         var valT = DetrTransforms.Val(config.ValSize, config.MaxSize);
         return new TrainingData
@@ -53,12 +83,13 @@ public sealed class TrainingData
             TrainLoader = new DataLoader(train, trainT, new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = true, DropLast = train.Count >= config.BatchSize, Seed = run.Runtime.Seed,
-                Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples,
+                Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples, ImageLimits = limits,
             }),
             ValLoader = new DataLoader(val, valT, new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples,
+                ImageLimits = limits,
             }),
-        };
+        }.WithWarnings(warnings);
     }
 }

@@ -1,3 +1,4 @@
+using DetrSharp.Assignment;
 using DetrSharp.Torch;
 
 namespace DetrSharp.Training;
@@ -5,7 +6,10 @@ namespace DetrSharp.Training;
 /// <summary>
 /// The one training step of every family, used by the trainer, `bench detr-step` and the tests: forward and losses
 /// (the family's), the weighted total, a finite check, backward, gradient clipping and the optimizer step, all inside
-/// one dispose scope. The batch must already be on the model's device.
+/// one dispose scope. The batch must already be on the model's device. Divergence stops the step before the
+/// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
+/// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
+/// family (its matcher, say) notices them first.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -28,14 +32,33 @@ public sealed class TrainingStep
     public Dictionary<string, double> Run(DetectionBatch batch, long step)
     {
         using var scope = torch.NewDisposeScope();
-        var terms = _detector.Losses(batch);
+        IReadOnlyDictionary<string, Tensor> terms;
+        try { terms = _detector.Losses(batch); }
+        catch (Exception e) when (e is not NonFiniteLossException && Diagnose(batch, step, e) is { } diverged) { throw diverged; }
         var (loss, values) = WeightedLoss.Sum(terms, _detector.WeightDict);
         WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
         values["loss"] = loss.item<double>();
         _optimizer.zero_grad();
         loss.backward();
-        if (_clipMaxNorm > 0) nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
+        if (_clipMaxNorm > 0)
+        {
+            double norm = nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
+            if (!double.IsFinite(norm)) throw new NonFiniteTrainingException(step, $"the gradient norm is {norm} (the loss was finite: {values["loss"]})");
+        }
         _optimizer.step();
         return values;
+    }
+
+    // a family's error that divergence caused (a matcher refusing a NaN cost matrix, say), as the divergence it is
+    NonFiniteTrainingException? Diagnose(DetectionBatch batch, long step, Exception e)
+    {
+        if (NonFiniteCheck.FirstNonFinite(_detector.Module.named_parameters()) is { } weight)
+            return new NonFiniteTrainingException(step, $"the model's weight {weight} holds NaN or infinite values", e);
+        if (NonFiniteCheck.HasNonFinite(batch.Images))
+            return new NonFiniteTrainingException(step, "the input images of the batch hold NaN or infinite values", e);
+        for (var inner = e; inner != null; inner = inner.InnerException)
+            if (inner is CostMatrixException { Error: CostMatrixError.InvalidEntries })
+                return new NonFiniteTrainingException(step, $"the predictions (scores or boxes) hold NaN or infinite values ({e.Message})", e);
+        return null;
     }
 }

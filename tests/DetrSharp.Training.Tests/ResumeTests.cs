@@ -57,6 +57,11 @@ public class ResumeTests : IClassFixture<TinyData>
             Assert.Equal(4, trainer.Progress.Step);
         }
 
+        // a run killed after its checkpoint at step 4 had logged steps 5 and 6 and left a temporary checkpoint
+        File.AppendAllText(Path.Combine(dirB, "log.jsonl"), "{\"type\":\"train\",\"step\":5}\n{\"type\":\"train\",\"step\":6}\n{\"type\":\"tr");
+        var orphan = Path.Combine(dirB, $".checkpoint.pth.999999.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(orphan, "partial");
+
         // a new process would start from a different RNG state: scramble it before resuming
         torch.manual_seed(12345);
         var (detC, dataC) = Fresh(TinyData.With(cfg, ("runtime.seed", 999)));
@@ -77,6 +82,11 @@ public class ResumeTests : IClassFixture<TinyData>
             }
         }
         Assert.True(File.Exists(Path.Combine(dirB, "log.jsonl")));
+        Assert.False(File.Exists(orphan));
+        var steps = File.ReadAllLines(Path.Combine(dirB, "log.jsonl"))
+            .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject())
+            .Where(o => (string?)o["type"] == "train").Select(o => (long)o["step"]!).ToList();
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), steps);
         Assert.True(File.Exists(Path.Combine(dirB, "eval.json")));
     }
 }

@@ -3,6 +3,9 @@ using Spectre.Console;
 
 namespace DetrSharp.Cli.Commands;
 
+/// <summary>What `detrsharp eval` evaluated, for its summary.</summary>
+public sealed record EvaluationSummary(string Checkpoint, long Step, string Annotations, int Images, int Skipped, bool Ema, TimeSpan Elapsed);
+
 /// <summary>
 /// Shows a run: a progress bar with ETA and live loss terms when the console is interactive, plain lines
 /// (every log_every steps) when output is redirected.
@@ -21,45 +24,76 @@ public sealed class ConsoleObserver : ITrainingObserver
     {
         if (!_interactive) return work();
         T result = default!;
+        // at most 80 columns: description (<= 34), bar (20), percentage, remaining time, spinner; the loss terms go on
+        // their own line every log_every steps
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                _task = ctx.AddTask("training", maxValue: 1);
+                _task = ctx.AddTask("training", maxValue: ProgressScale);
                 result = work();
                 _task.StopTask();
             });
         return result;
     }
 
+    // the bar runs from 0 to this: the share of the run done, by steps or by the time limit, whichever is further
+    const double ProgressScale = 1000;
+    double _timeLimitMinutes;
+    int _epochs;
+    System.Diagnostics.Stopwatch _clock = new();
+    long _startStep;
+
     public void RunStarted(RunConfig config, long totalSteps, TrainingProgress start)
     {
         _logEvery = Math.Max(1, config.Runtime.LogEvery);
-        if (_task != null)
-        {
-            _task.MaxValue = Math.Max(1, totalSteps);
-            _task.Value = start.Step;
-        }
-        else Console.WriteLine($"training: {totalSteps} steps from step {start.Step} (epoch {start.Epoch})");
+        _timeLimitMinutes = config.Schedule.TimeLimitMinutes;
+        _clock = System.Diagnostics.Stopwatch.StartNew();
+        _startStep = start.Step;
+        var limit = _timeLimitMinutes > 0 ? $", or {_timeLimitMinutes:0.##} minutes (schedule.time_limit_minutes) if sooner" : "";
+        if (_task != null) _task.Value = Fraction(start.Step, totalSteps) * ProgressScale;
+        _epochs = config.Schedule.Epochs;
+        Message($"training: up to {totalSteps} steps ({_epochs} epochs) from step {start.Step}{limit}");
+    }
+
+    /// <summary>The share of the run done: steps of the total, or (with a time limit) time of the limit, whichever is more.</summary>
+    double Fraction(long step, long totalSteps)
+    {
+        double bySteps = totalSteps > 0 ? (double)step / totalSteps : 0;
+        // a resumed run's time limit counts from its restart, as the trainer's does; so does its share of the steps
+        double byTime = _timeLimitMinutes > 0 ? _clock.Elapsed.TotalMinutes / _timeLimitMinutes : 0;
+        return Math.Clamp(Math.Max(bySteps, byTime), 0, 1);
+    }
+
+    /// <summary>The progress bar's text: the step and the smoothed total loss, at most 34 characters.</summary>
+    public static string ProgressText(long step, long totalSteps, double smoothedLoss)
+    {
+        var text = $"step {step}/{totalSteps} avg loss {smoothedLoss:F3}";
+        return text.Length <= 34 ? text : $"step {step} avg loss {smoothedLoss:F3}";
+    }
+
+    /// <summary>The loss-terms line: the weighted total of this step and each term, and the learning rate.</summary>
+    public static string TermsLine(string epoch, long step, long totalSteps, IReadOnlyDictionary<string, double> losses, double smoothed, double lr, double stepSeconds)
+    {
+        var terms = string.Join(" ", losses.Where(kv => kv.Key.StartsWith("loss_", StringComparison.Ordinal) && !char.IsDigit(kv.Key[^1]) && !kv.Key.Contains("_enc"))
+            .Select(kv => $"{kv.Key[5..]} {kv.Value:F3}"));
+        return $"epoch {epoch} step {step}/{totalSteps} avg loss {smoothed:F4} (step: {losses["loss"]:F4}; {terms}) lr {lr:G3} {stepSeconds:F2}s/step";
     }
 
     public void StepDone(long step, long totalSteps, int epoch, IReadOnlyDictionary<string, double> losses, double lr, double stepSeconds)
     {
         double loss = losses["loss"];
         _smoothed = double.IsNaN(_smoothed) ? loss : 0.9 * _smoothed + 0.1 * loss;
-        string Term(string k) => losses.TryGetValue(k, out var v) ? $"{k[5..]} {v:F3}" : "";
-        var terms = string.Join(" ", new[] { "loss_ce", "loss_bbox", "loss_giou" }.Select(Term).Where(s => s.Length > 0));
+        bool logLine = step % _logEvery == 0 || step == totalSteps;
         if (_task != null)
         {
-            _task.Value = step;
-            _task.Description = Markup.Escape($"epoch {epoch} step {step}/{totalSteps} loss {_smoothed:F3} ({terms}) lr {lr:G2}");
+            _task.Value = Fraction(step, totalSteps) * ProgressScale;
+            _task.Description = Markup.Escape(ProgressText(step, totalSteps, _smoothed));
+            if (logLine) AnsiConsole.MarkupLine(Markup.Escape(TermsLine($"{epoch}/{_epochs}", step, totalSteps, losses, _smoothed, lr, stepSeconds)));
         }
-        else if (step % _logEvery == 0 || step == totalSteps)
-        {
-            Console.WriteLine($"epoch {epoch} step {step}/{totalSteps} loss {_smoothed:F4} {terms} lr {lr:G3} {stepSeconds:F2}s/step");
-        }
+        else if (logLine) Console.WriteLine(TermsLine($"{epoch}/{_epochs}", step, totalSteps, losses, _smoothed, lr, stepSeconds));
     }
 
     public void EvaluationStarted(int epoch)
@@ -81,13 +115,21 @@ public sealed class ConsoleObserver : ITrainingObserver
         else Console.WriteLine(text);
     }
 
+    /// <summary>`detrsharp eval`'s summary: the metrics, then what was evaluated (checkpoint, step, data, images, time).</summary>
+    public static void PrintEvaluation(EvalResult result, EvaluationSummary what)
+        => PrintMetrics(result, $"evaluated {what.Checkpoint} (step {what.Step}{(what.Ema ? ", EMA weights" : "")}) on {what.Annotations}: " +
+                                $"{what.Images} images{(what.Skipped > 0 ? $", {what.Skipped} skipped" : "")}; time {what.Elapsed:hh\\:mm\\:ss}");
+
     /// <summary>The end-of-run summary table.</summary>
     public static void PrintSummary(EvalResult result, string runDir, TimeSpan elapsed, long steps)
+        => PrintMetrics(result, $"run folder: {runDir}  steps: {steps}  time: {elapsed:hh\\:mm\\:ss}");
+
+    static void PrintMetrics(EvalResult result, string footer)
     {
         if (Console.IsOutputRedirected)
         {
             foreach (var l in result.Lines) Console.WriteLine(l);
-            Console.WriteLine($"run folder: {runDir}  steps: {steps}  time: {elapsed:hh\\:mm\\:ss}");
+            Console.WriteLine(footer);
             return;
         }
         var table = new Table().Title("COCO bbox evaluation (validation split)").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
@@ -99,6 +141,6 @@ public sealed class ConsoleObserver : ITrainingObserver
             foreach (var (n, ap) in result.PerCategoryAP) per.AddRow(Markup.Escape(n), ap.ToString("F3"));
             AnsiConsole.Write(per);
         }
-        AnsiConsole.MarkupLine(Markup.Escape($"run folder: {runDir}  steps: {steps}  time: {elapsed:hh\\:mm\\:ss}"));
+        AnsiConsole.MarkupLine(Markup.Escape(footer));
     }
 }

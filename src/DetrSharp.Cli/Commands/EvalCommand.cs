@@ -23,14 +23,21 @@ public static class EvalCommand
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), InferenceOverrides(parse.GetValue(topk), parse.GetValue(device)));
             var cfg = trained.Config;
             var root = parse.GetValue(data) ?? cfg.Data.Path ?? TrainCommand.EnsureSynthetic(cfg, new ConsoleObserver());
-            var td = TrainingData.Open(root, cfg);
-            if (!td.ClassNames.SequenceEqual(trained.ClassNames))
-                throw new ArgumentException($"{root}: its categories ({string.Join(", ", td.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
-            var result = DetectionEvaluator.Evaluate(trained.Detector, td.ValLoader, td.ValGroundTruth);
+            // an unreadable image is reported and the others evaluated; the exit status is then 1
+            var vd = ValidationData.Open(root, cfg, skipUnreadable: true);
+            if (!vd.ClassNames.SequenceEqual(trained.ClassNames))
+                throw new ArgumentException($"{root}: its categories ({string.Join(", ", vd.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
+            var result = DetectionEvaluator.Evaluate(trained.Detector, vd.Loader, vd.GroundTruth);
             if (parse.GetValue(json) is { } path)
                 DetrSharp.Torch.IO.AtomicFile.WriteAllText(path, result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            ConsoleObserver.PrintSummary(result, Path.GetDirectoryName(parse.GetValue(checkpoint)!) ?? ".", clock.Elapsed, trained.Progress.Step);
-            return 0;
+            var skipped = vd.Loader.Skipped.ToList();
+            ConsoleObserver.PrintEvaluation(result, new EvaluationSummary(parse.GetValue(checkpoint)!, trained.Progress.Step, vd.Annotations,
+                vd.Val.Count, skipped.Count, parse.GetValue(ema), clock.Elapsed));
+            if (skipped.Count == 0) return 0;
+            foreach (var (position, reason) in skipped)
+                Console.Error.WriteLine($"detrsharp: skipped {reason} ({vd.Val.GetRecord(position).Labels.Length} ground-truth boxes, counted as missed)");
+            Console.Error.WriteLine($"detrsharp: {skipped.Count} of {vd.Val.Count} images could not be read; the metrics above count their objects as missed");
+            return 1;
         });
         return cmd;
     }

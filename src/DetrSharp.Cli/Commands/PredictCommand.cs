@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DetrSharp.Data.Coco;
 using DetrSharp.Data.Drawing;
 using DetrSharp.Data.Imaging;
 using DetrSharp.Torch.IO;
@@ -8,29 +9,63 @@ using DetrSharp.Training;
 
 namespace DetrSharp.Cli.Commands;
 
-/// <summary>`detrsharp predict IMAGE|FOLDER ...`: draws boxes with class names and scores, writes PNG and JSON per image.</summary>
+/// <summary>
+/// `detrsharp predict IMAGE|FOLDER ...`: draws boxes with class names and scores, writes PNG and JSON per image
+/// (`--format images`, the default), or one COCO results file (`--format coco --annotations FILE`) that
+/// `detrsharp cocoeval` and pycocotools read. An image that cannot be read is reported and the others are still
+/// processed; the exit status is then 1.
+/// </summary>
 public static class PredictCommand
 {
     public static Command Create()
     {
         var inputs = new Argument<string[]>("images") { Description = "Image files (JPEG or PNG) or folders of them", Arity = ArgumentArity.OneOrMore };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint written by `detrsharp train`", DefaultValueFactory = _ => Path.Combine(TrainCommand.DefaultRunDir, Checkpoint.FileName) };
-        var output = new Option<string>("--out") { Description = "Folder for NAME.pred.png and NAME.pred.json", DefaultValueFactory = _ => "predictions" };
-        var threshold = new Option<float>("--threshold") { Description = "Minimum score to keep a detection", DefaultValueFactory = _ => 0.5f };
+        var output = new Option<string>("--out") { Description = "Folder for NAME.pred.png and NAME.pred.json (or detections.coco.json)", DefaultValueFactory = _ => "predictions" };
+        var threshold = new Option<double>("--threshold") { Description = "Minimum score to keep a detection, in [0, 1] (use 0 for `--format coco` results meant for mAP)", DefaultValueFactory = _ => 0.5 };
         var ema = new Option<bool>("--ema") { Description = "Use the EMA weights" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
-        var cmd = new Command("predict", "Run a trained detector on images") { inputs, checkpoint, output, threshold, ema, device };
+        var format = new Option<string>("--format") { Description = "images: NAME.pred.png + NAME.pred.json per image; coco: one COCO results file OUT/detections.coco.json (needs --annotations)", DefaultValueFactory = _ => "images" };
+        var annotations = new Option<string?>("--annotations") { Description = "COCO instances JSON whose images (matched by file name) and categories (matched by name) give the ids of `--format coco`" };
+        var cmd = new Command("predict", "Run a trained detector on images") { inputs, checkpoint, output, threshold, ema, device, format, annotations };
         cmd.SetAction(parse =>
         {
+            double min = parse.GetValue(threshold);
+            if (!double.IsFinite(min) || min < 0 || min > 1)
+                throw new ArgumentException($"--threshold must be a score in [0, 1]; got {min}");
+            var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
+            if (fmt is not ("images" or "coco")) throw new ArgumentException($"--format must be images or coco; got \"{fmt}\"");
+            var annotationFile = parse.GetValue(annotations);
+            if (fmt == "coco" && annotationFile == null)
+                throw new ArgumentException("--format coco needs --annotations FILE: the COCO instances file whose image and category ids the results use");
             var files = Expand(parse.GetValue(inputs)!);
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, parse.GetValue(device)));
+            var coco = fmt == "coco" ? CocoResults.For(annotationFile!, trained.ClassNames) : null;
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
-            float min = parse.GetValue(threshold);
+            var names = new OutputNames();
+            var failed = new List<string>();
             foreach (var file in files)
             {
-                var image = ImageCodec.Decode(file);
-                var det = trained.Predict(image, min);
+                RgbImage image;
+                try { image = ImageCodec.Decode(file); }
+                catch (ImageDecodeException e)
+                {
+                    Console.Error.WriteLine($"detrsharp: skipped {e.Message}");
+                    failed.Add(file);
+                    continue;
+                }
+                var det = trained.Predict(image, (float)min);
+                if (coco != null)
+                {
+                    try { Console.WriteLine($"{file}: {coco.Add(file, det, image.Width, image.Height)} objects"); }
+                    catch (ArgumentException e)
+                    {
+                        Console.Error.WriteLine($"detrsharp: skipped {e.Message}");
+                        failed.Add(file);
+                    }
+                    continue;
+                }
                 var objects = new JsonArray();
                 for (int i = 0; i < det.Scores.Length; i++)
                 {
@@ -44,13 +79,21 @@ public static class PredictCommand
                         ["box_xyxy"] = new JsonArray(Math.Round(x1, 2), Math.Round(y1, 2), Math.Round(x2, 2), Math.Round(y2, 2)),
                     });
                 }
-                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
+                var stem = Path.Combine(outDir, names.For(file));
                 ImageCodec.WritePng(stem + ".pred.png", image);
                 var json = new JsonObject { ["image"] = file, ["width"] = image.Width, ["height"] = image.Height, ["detections"] = objects };
                 AtomicFile.WriteAllText(stem + ".pred.json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
                 Console.WriteLine($"{file}: {det.Scores.Length} objects -> {stem}.pred.png");
             }
-            return 0;
+            if (coco != null)
+            {
+                var path = Path.Combine(outDir, "detections.coco.json");
+                AtomicFile.WriteAllText(path, coco.ToJson() + "\n");
+                Console.WriteLine($"COCO results: {path} ({coco.Count} detections); score them with: detrsharp cocoeval {annotationFile} {path}");
+            }
+            if (failed.Count == 0) return 0;
+            Console.Error.WriteLine($"detrsharp: {failed.Count} of {files.Count} images could not be read or matched: {string.Join(", ", failed)}");
+            return 1;
         });
         return cmd;
     }
@@ -68,5 +111,19 @@ public static class PredictCommand
         }
         if (files.Count == 0) throw new ArgumentException("no JPEG or PNG images found in the given folders");
         return files;
+    }
+
+    /// <summary>Output names that never collide: a/x.jpg and b/x.png give x and x-2 (case-insensitively unique).</summary>
+    sealed class OutputNames
+    {
+        readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
+
+        public string For(string file)
+        {
+            var stem = Path.GetFileNameWithoutExtension(file);
+            var name = stem;
+            for (int n = 2; !_used.Add(name); n++) name = $"{stem}-{n}";
+            return name;
+        }
     }
 }

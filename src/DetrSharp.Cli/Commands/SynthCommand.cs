@@ -13,7 +13,8 @@ public static class SynthCommand
         var train = new Option<int>("--train") { Description = "Training images", DefaultValueFactory = _ => 1000 };
         var val = new Option<int>("--val") { Description = "Validation images", DefaultValueFactory = _ => 200 };
         var size = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 128 };
-        var seed = new Option<long>("--seed") { Description = "Random seed (same seed and settings give identical files)", DefaultValueFactory = _ => 0 };
+        // the seed `detrsharp train` uses (runtime.seed), so `synth` makes the set that `train` would
+        var seed = new Option<long>("--seed") { Description = "Random seed (same seed and settings give identical files); default: train's runtime.seed", DefaultValueFactory = _ => new DetrSharp.Training.RuntimeConfig().Seed };
         var force = new Option<bool>("--force") { Description = "Regenerate even if the folder already holds this or another dataset" };
         var cmd = new Command("synth", "Write the synthetic shapes detection dataset as a COCO folder") { output, train, val, size, seed, force };
         cmd.SetAction(parse =>

@@ -5,6 +5,7 @@ using DetrSharp.Torch;
 using DetrSharp.Training;
 using System.Text.Json;
 using DetrSharp.Detection.Families;
+using DetrSharp.Detection.Configuration;
 
 namespace DetrSharp.Cli.Commands;
 
@@ -44,9 +45,10 @@ public static class TrainCommand
         };
         cmd.SetAction(parse =>
         {
-            var cfg = parse.GetValue(config) is { } path ? RunConfig.Load(path) : new RunConfig();
+            var fromFile = parse.GetValue(config) is { } path ? RunConfig.Load(path) : null;
             var overrides = new List<(string, string)>();
-            void Add<T>(string key, T? v) where T : struct { if (v.HasValue) overrides.Add((key, JsonSerializer.Serialize(v.Value))); }
+            // the config's options write NaN and infinities as the words the config checks then name
+            void Add<T>(string key, T? v) where T : struct { if (v.HasValue) overrides.Add((key, JsonSerializer.Serialize(v.Value, ConfigJson.Options))); }
             void AddText(string key, string? v) { if (v != null) overrides.Add((key, JsonSerializer.Serialize(v))); }
             AddText("model.name", parse.GetValue(model));
             AddText("runtime.device", parse.GetValue(device));
@@ -60,14 +62,14 @@ public static class TrainCommand
             Add("runtime.threads", parse.GetValue(threads));
             Add("runtime.seed", parse.GetValue(seed));
             overrides.AddRange(SplitSettings(parse.GetValue(set) ?? Array.Empty<string>()));
-            cfg = cfg.With(overrides);
+            var cfg = (fromFile ?? new RunConfig()).With(overrides);
             if (parse.GetValue(printConfig))
             {
                 Console.WriteLine(cfg.ToJson());
                 return 0;
             }
             var runDir = parse.GetValue(output) ?? $"runs/{cfg.Model.Name}-shapes";
-            return Train(cfg, runDir, parse.GetValue(resume), parse.GetValue(restart));
+            return Train(new TrainRequest(cfg, fromFile, overrides), runDir, parse.GetValue(resume), parse.GetValue(restart));
         });
         return cmd;
     }
@@ -83,23 +85,26 @@ public static class TrainCommand
         }
     }
 
-    static int Train(RunConfig cfg, string runDir, string? resumeFrom, bool restart)
+    /// <summary>What the command line asked for: the effective config, the --config file's (if any) and the overrides.</summary>
+    sealed record TrainRequest(RunConfig Config, RunConfig? FromFile, List<(string, string)> Overrides);
+
+    static int Train(TrainRequest request, string runDir, string? resumeFrom, bool restart)
     {
         var clock = Stopwatch.StartNew();
         var observer = new ConsoleObserver();
-        var ckptPath = Path.Combine(runDir, Checkpoint.FileName);
-        if (restart && File.Exists(ckptPath)) File.Delete(ckptPath);
-        resumeFrom ??= File.Exists(ckptPath) ? ckptPath : null;
+        var folder = new RunFolder(runDir);
+        var cfg = request.Config;
+        bool moved = restart && resumeFrom == null && folder.MoveAside();
+        if (moved) observer.Message($"--restart: the earlier run is kept in {folder.PreviousPath} until this run writes its first checkpoint");
+        resumeFrom ??= File.Exists(folder.CheckpointPath) ? folder.CheckpointPath : null;
+        if (!moved && resumeFrom == null && Directory.Exists(folder.PreviousPath))
+            observer.Message($"{folder.PreviousPath} holds an earlier run that --restart moved aside; it is removed when this run writes its first checkpoint");
         if (resumeFrom != null)
         {
-            // the checkpoint's config wins (same model and schedule), except how long to run and how to run it
+            // the run's saved config, with the command line's settings on top: only those that may change mid-run may differ
             using var ck = Checkpoint.Load(resumeFrom);
             var saved = ck.Config;
-            cfg = saved with
-            {
-                Schedule = saved.Schedule with { Epochs = cfg.Schedule.Epochs, MaxSteps = cfg.Schedule.MaxSteps, TimeLimitMinutes = cfg.Schedule.TimeLimitMinutes },
-                Runtime = saved.Runtime with { Threads = cfg.Runtime.Threads, Workers = cfg.Runtime.Workers, Device = cfg.Runtime.Device },
-            };
+            cfg = ResumeRules.Merge(saved, (request.FromFile ?? saved).With(request.Overrides), resumeFrom);
         }
         cfg.Runtime.CheckDeviceAvailable();
         string root = cfg.Data.Path ?? EnsureSynthetic(cfg, observer);
@@ -111,15 +116,19 @@ public static class TrainCommand
                          $"model: {cfg.Model.Name}, {detector.Module.parameters().Sum(p => p.numel()):N0} parameters; device {cfg.Runtime.Device}; threads {torch.get_num_threads()}");
         using var trainer = new Trainer(detector, data, cfg, runDir, observer);
         if (resumeFrom != null) trainer.Resume(resumeFrom);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new InterruptSignals(observer.Message);
         try
         {
-            var result = observer.Run(() => trainer.Run(cancel.Token));
+            var result = observer.Run(() => trainer.Run(signals.Token));
             if (result != null) ConsoleObserver.PrintSummary(result, runDir, clock.Elapsed, trainer.Progress.Step);
         }
-        finally { Console.CancelKeyPress -= onCancel; }
+        catch (TrainingInterruptedException e)
+        {
+            Console.Error.WriteLine($"detrsharp: training was interrupted ({signals.Reason ?? "cancelled"}) at step {e.Step}; " +
+                                    $"checkpoint written to {e.CheckpointPath}; no final evaluation. " +
+                                    $"To resume, run the same command again (or: detrsharp train --out {runDir})");
+            return signals.ExitCode;
+        }
         return 0;
     }
 

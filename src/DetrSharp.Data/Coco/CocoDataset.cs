@@ -114,7 +114,7 @@ public sealed class CocoDataset
     public RgbImage LoadImage(int position)
     {
         var image = index.Images[CheckPosition(position)];
-        var rgb = ImageCodec.Decode(image.FilePath, Options.ApplyExifOrientation);
+        var rgb = ImageCodec.Decode(image.FilePath, Options.ImageLimits, Options.ApplyExifOrientation);
         if (Options.CheckImageSize && (rgb.Width != image.Width || rgb.Height != image.Height))
             throw new DatasetException(
                 $"COCO annotations '{AnnotationFile}': image id {image.Id}: '{image.FilePath}' is {rgb.Width}x{rgb.Height} pixels " +

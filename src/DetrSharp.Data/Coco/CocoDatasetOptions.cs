@@ -28,6 +28,9 @@ public sealed class CocoDatasetOptions
     /// </summary>
     public bool ApplyExifOrientation { get; init; }
 
+    /// <summary>Pixel-count limit and corrupt-data handling of image decoding (<see cref="Imaging.ImageLimits"/>).</summary>
+    public Imaging.ImageLimits ImageLimits { get; init; } = Imaging.ImageLimits.Default;
+
     /// <summary>How far, in pixels, a box may extend beyond the image before it is an error (default 1).</summary>
     public double BoxTolerancePixels { get; init; } = 1.0;
 

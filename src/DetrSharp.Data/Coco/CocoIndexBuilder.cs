@@ -90,6 +90,9 @@ internal sealed class CocoIndexBuilder
                 ok = false;
             }
             string path = ok ? Path.Combine(imageDirectory, e.FileName!) : "";
+            if (ok && !InsideImageFolder(path))
+                throw new DatasetException($"{Where}: {what}: the file name leads outside the image folder '{imageDirectory}'; " +
+                                           "file names must be relative paths inside it (no '..', no absolute paths)", file, id);
             if (ok && options.CheckImageFiles && !File.Exists(path))
             {
                 Problem($"{what}: image file '{path}' not found", id);
@@ -99,6 +102,13 @@ internal sealed class CocoIndexBuilder
             if (!ok) badImages.Add(id);
         }
         return byId;
+    }
+
+    // a file_name such as "../../etc/hostname" or "/etc/passwd" must not make the loader read files elsewhere
+    bool InsideImageFolder(string path)
+    {
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(imageDirectory)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(folder, StringComparison.Ordinal);
     }
 
     Dictionary<long, List<CocoAnnotationRow>> CollectAnnotations(Dictionary<long, CocoImageRow> images, CocoCategories categories,

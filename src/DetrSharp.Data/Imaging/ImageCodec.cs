@@ -13,7 +13,11 @@ public static class ImageCodec
     /// <param name="applyExifOrientation">Rotate/flip a JPEG as its EXIF orientation says (the picture a viewer shows).
     /// Pillow's <c>Image.open</c>, which the reference training code uses, does not; nor do COCO's annotations.</param>
     /// <exception cref="ImageDecodeException">The file cannot be read, is not JPEG/PNG, or is corrupt or truncated.</exception>
-    public static RgbImage Decode(string path, bool applyExifOrientation = true)
+    public static RgbImage Decode(string path, bool applyExifOrientation = true) => Decode(path, ImageLimits.Default, applyExifOrientation);
+
+    /// <summary>Reads and decodes an image file within <paramref name="limits"/> (pixel count checked from the header first).</summary>
+    /// <exception cref="ImageDecodeException">Unreadable, not JPEG/PNG, corrupt, truncated, or larger than the limits.</exception>
+    public static RgbImage Decode(string path, ImageLimits limits, bool applyExifOrientation = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] data;
@@ -22,7 +26,7 @@ public static class ImageCodec
         {
             throw new ImageDecodeException(path, e.Message, e);
         }
-        return Decode(data, path, applyExifOrientation);
+        return Decode(data, path, limits, applyExifOrientation);
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
@@ -31,12 +35,42 @@ public static class ImageCodec
     /// <param name="applyExifOrientation">See <see cref="Decode(string, bool)"/>.</param>
     /// <exception cref="ImageDecodeException">Not JPEG/PNG, or corrupt or truncated.</exception>
     public static RgbImage Decode(ReadOnlySpan<byte> data, string nameForErrors, bool applyExifOrientation = true)
+        => Decode(data, nameForErrors, ImageLimits.Default, applyExifOrientation);
+
+    /// <summary>Decodes an encoded image held in memory within <paramref name="limits"/>.</summary>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string nameForErrors, ImageLimits limits, bool applyExifOrientation = true)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         return ImageFormatDetector.Detect(data) switch
         {
-            ImageFormat.Jpeg => JpegDecoder.Decode(data, nameForErrors, applyExifOrientation),
-            ImageFormat.Png => PngDecoder.Decode(data, nameForErrors),
+            ImageFormat.Jpeg => JpegDecoder.Decode(data, nameForErrors, limits, applyExifOrientation),
+            ImageFormat.Png => PngDecoder.Decode(data, nameForErrors, limits),
             _ => throw new ImageDecodeException(nameForErrors, data.Length == 0
+                ? "the file is empty"
+                : $"not a JPEG or PNG (starts {Convert.ToHexString(data[..Math.Min(8, data.Length)])})"),
+        };
+    }
+
+    /// <summary>
+    /// The width and height an image file's header declares, checked against <paramref name="limits"/>, without
+    /// decoding its pixels (the stored size: EXIF orientation is not applied).
+    /// </summary>
+    /// <exception cref="ImageDecodeException">Unreadable, not JPEG/PNG, a bad header, or larger than the limits.</exception>
+    public static (int Width, int Height) ReadSize(string path, ImageLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        limits ??= ImageLimits.Default;
+        byte[] data;
+        try { data = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, e.Message, e);
+        }
+        return ImageFormatDetector.Detect(data) switch
+        {
+            ImageFormat.Jpeg => JpegDecoder.ReadSize(data, path, limits),
+            ImageFormat.Png => PngDecoder.ReadSize(data, path, limits),
+            _ => throw new ImageDecodeException(path, data.Length == 0
                 ? "the file is empty"
                 : $"not a JPEG or PNG (starts {Convert.ToHexString(data[..Math.Min(8, data.Length)])})"),
         };

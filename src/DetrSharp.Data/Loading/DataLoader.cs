@@ -21,6 +21,8 @@ public sealed record DataLoaderOptions
     public int Prefetch { get; init; } = 2;
     /// <summary>Skip and report unreadable samples instead of stopping the run.</summary>
     public bool SkipBadSamples { get; init; }
+    /// <summary>Pixel-count limit and corrupt-data handling of image decoding.</summary>
+    public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
 }
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class DataLoader
     readonly CocoDataset _dataset;
     readonly IDetectionTransform _transform;
     readonly ConcurrentQueue<string> _problems = new();
+    readonly ConcurrentQueue<(int Position, string Reason)> _skipped = new();
 
     public DataLoader(CocoDataset dataset, IDetectionTransform transform, DataLoaderOptions options)
     {
@@ -48,6 +51,9 @@ public sealed class DataLoader
 
     /// <summary>Samples skipped so far (skip mode), each naming the file and the problem.</summary>
     public IReadOnlyCollection<string> Problems => _problems;
+
+    /// <summary>Samples skipped so far (skip mode): the dataset position and the problem, in the order met.</summary>
+    public IReadOnlyCollection<(int Position, string Reason)> Skipped => _skipped;
 
     /// <summary>Batches per epoch.</summary>
     public int BatchesPerEpoch
@@ -77,7 +83,7 @@ public sealed class DataLoader
     public DetectionSample LoadSample(int position, int epoch)
     {
         var record = _dataset.GetRecord(position);
-        var image = ImageCodec.Decode(record.FilePath);
+        var image = ImageCodec.Decode(record.FilePath, Options.ImageLimits);
         if (image.Width != record.Width || image.Height != record.Height)
             throw new DatasetException($"{record.FilePath}: image is {image.Width}x{image.Height} but the annotations say {record.Width}x{record.Height} (image id {record.ImageId})");
         var rng = new Xoshiro256StarStar(SplitMix64.Combine((ulong)Options.Seed, (ulong)epoch, (ulong)record.ImageId));
@@ -112,6 +118,7 @@ public sealed class DataLoader
                         {
                             skipped.Add(e.Message);
                             _problems.Enqueue(e.Message);
+                            _skipped.Enqueue((order[k], e.Message));
                         }
                     });
                     var good = samples.Where(s => s != null).Select(s => s!).ToList();

@@ -23,6 +23,12 @@ public sealed record DataConfig
     public int ValSize { get; init; } = 128;
     /// <summary>Skip and report unreadable samples instead of stopping.</summary>
     public bool SkipBadSamples { get; init; }
+    /// <summary>With skip_bad_samples, the share of the training images that may be skipped before the run stops (every one never).</summary>
+    public double MaxSkippedFraction { get; init; } = 0.01;
+    /// <summary>Images whose header claims more pixels than this are refused before decoding (Pillow's limit by default).</summary>
+    public long MaxImagePixels { get; init; } = DetrSharp.Data.Imaging.ImageLimits.DefaultMaxPixels;
+    /// <summary>Corrupt JPEG data that libjpeg-turbo decodes with a warning is an error instead of a reported warning.</summary>
+    public bool Strict { get; init; }
 
     public void Validate()
     {
@@ -35,5 +41,7 @@ public sealed record DataConfig
         ConfigException.Check(CropResize.All(s => s > 0), "data.crop_resize must hold positive sizes (or be empty: no crop path)");
         ConfigException.Check(CropMin > 0 && CropMin <= CropMax, $"data.crop_min must be positive and at most data.crop_max; got {CropMin} and {CropMax}");
         ConfigException.Check(ValSize > 0, $"data.val_size must be positive; got {ValSize}");
+        ConfigException.Check(double.IsFinite(MaxSkippedFraction) && MaxSkippedFraction is >= 0 and <= 1, $"data.max_skipped_fraction must be in [0, 1]; got {MaxSkippedFraction}");
+        ConfigException.Check(MaxImagePixels > 0, $"data.max_image_pixels must be positive; got {MaxImagePixels}");
     }
 }

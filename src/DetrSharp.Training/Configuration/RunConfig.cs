@@ -105,10 +105,12 @@ public sealed record RunConfig
     {
         var list = overrides.Select(o => (key: o.key.Trim().Replace('-', '_'), o.value)).ToList();
         var root = ToJsonNode();
+        // naming the family the config already has keeps its model settings (a resumed run's --model detr changes nothing)
         foreach (var (key, value) in list.Where(o => o.key == "model.name"))
         {
-            // the family's model defaults, then its recipe for the other sections
+            // another family: its model defaults, then its recipe for the other sections
             var family = DetectorRegistry.Get(value.Trim().Trim('"'));
+            if (family.Name == Model.Name) continue;
             root["model"] = new RunConfig { Model = family.Defaults }.ModelNode();
             foreach (var (k, v) in family.RunDefaults)
                 root[k[..k.IndexOf('.')]]![k[(k.IndexOf('.') + 1)..]] = JsonNode.Parse(v);

@@ -25,6 +25,8 @@ public sealed record ScheduleConfig
     public double TimeLimitMinutes { get; init; } = 15;
     /// <summary>Steps between checkpoints (0 = at the end of each epoch only).</summary>
     public int CheckpointEvery { get; init; }
+    /// <summary>Minutes of training between checkpoints (0 = off), so a killed run loses at most that much.</summary>
+    public double CheckpointMinutes { get; init; } = 10;
 
     public void Validate()
     {
@@ -34,5 +36,6 @@ public sealed record ScheduleConfig
         ConfigException.Check(MaxSteps >= 0, $"schedule.max_steps must be >= 0 (0 = no limit); got {MaxSteps}");
         ConfigException.Check(double.IsFinite(TimeLimitMinutes) && TimeLimitMinutes >= 0, $"schedule.time_limit_minutes must be a finite number >= 0 (0 = no limit); got {TimeLimitMinutes}");
         ConfigException.Check(CheckpointEvery >= 0, $"schedule.checkpoint_every must be >= 0; got {CheckpointEvery}");
+        ConfigException.NonNegative(CheckpointMinutes, "schedule.checkpoint_minutes");
     }
 }
