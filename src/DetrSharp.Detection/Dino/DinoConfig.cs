@@ -13,12 +13,14 @@ namespace DetrSharp.Detection.Dino;
 /// (96–128 px images) from scratch on a CPU:
 /// a ResNet-18 body with trainable BatchNorm (no pretrained weights to keep frozen statistics for; the stem and layer1
 /// stay frozen as DETR's rule) giving 3 levels from layer2..layer4 (strides 8, 16, 32: 16×16, 8×8 and 4×4 maps on a
-/// 128 px image; a 4th, stride-64 level would be 2×2, too small to add anything); hidden 256 (DINO's query sine
+/// 128 px image; a 4th, stride-64 level would be only 2×2); hidden 256 (DINO's query sine
 /// embedding, 128 frequencies per coordinate, requires it); 2 encoder and 3 decoder layers with feed-forward 512
-/// (the reference's 6 + 6 with 2048 take minutes per step on a CPU); 100 queries (the images hold a handful of
-/// objects, not COCO's hundreds: 900 would dominate the decoder's cost); dn_number 20 (100 would make hundreds of
-/// denoising queries per image for few objects; 20 still gives 40 groups-worth of slots at one object) with the
-/// reference's noise (label 0.5, box 1.0); the reference's focal α 0.25, matcher costs (class 2, bbox 5, giou 2),
+/// (the reference's 6 + 6 with 2048 would multiply the transformer's cost several times); 100 queries (the images hold a handful of
+/// objects, not COCO's hundreds: 900 would dominate the decoder's cost); dn_number 5 with the reference's noise
+/// (label 0.5, box 1.0): below 50 the groups are not divided by the object count (2·dn_number ≥ 100 is), so 5 gives
+/// 10 groups, 20 denoising queries per object of the batch's fullest image (120 at the shapes' 6 objects, next to the
+/// 100 matching ones); 20 would give 480 and doubled the step time (4.1 against 2.1 s
+/// per batch of 8 at 128 px on one CPU thread); the reference's focal α 0.25, matcher costs (class 2, bbox 5, giou 2),
 /// loss weights (cls 1, bbox 5, giou 2); the top 100 detections per image in post-processing (the images hold few
 /// objects; the reference's 300 mostly adds noise to the evaluation's cost).
 /// </para>
@@ -86,7 +88,7 @@ public sealed record DinoConfig : ModelConfig
 
     // ---- contrastive denoising ------------------------------------------------------------------------------------
     /// <summary>dn_number: denoising queries per image before doubling (0: none).</summary>
-    public int DnNumber { get; init; } = 20;
+    public int DnNumber { get; init; } = 5;
     /// <summary>Twice the probability of a denoising label flip.</summary>
     public double DnLabelNoiseRatio { get; init; } = 0.5;
     /// <summary>Denoising box jitter, in half box sizes.</summary>
