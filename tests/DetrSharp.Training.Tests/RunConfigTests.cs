@@ -83,13 +83,32 @@ public class RunConfigTests
     }
 
     [Fact]
-    public void FamiliesNotBuiltYetSaySo()
+    public void UnknownFamiliesListTheBuiltOnes()
     {
-        var e = Fails(() => RunConfig.ForModel("dino"));
-        Assert.Contains("not built yet", e.Message);
-        Assert.Contains("available: detr, yolov8, yolov10", e.Message);
+        var e = Fails(() => RunConfig.ForModel("rcnn"));
+        Assert.Contains("model.name must be one of detr, dino, yolov8, yolov10", e.Message);
+        Assert.Contains("\"rcnn\"", e.Message);
         e = Fails(() => new RunConfig().With([("model.name", "rcnn")]));
         Assert.Contains("model.name must be one of detr", e.Message);
+        Assert.Empty(DetectorRegistry.Planned.Keys.Intersect(DetectorRegistry.Names));
+    }
+
+    [Fact]
+    public void SelectingDinoTakesItsCpuDefaultsAndRecipe()
+    {
+        var c = RunConfig.ForModel("dino").With([("model.num_queries", "50"), ("model.return_interm_indices", "[2, 3]"), ("model.num_feature_levels", "2")]);
+        var m = Assert.IsType<DetrSharp.Detection.Dino.DinoConfig>(c.Model);
+        Assert.Equal(50, m.NumQueries);
+        Assert.Equal(new[] { 2, 3 }, m.ReturnInterimIndices);
+        Assert.Equal("resnet18", m.Backbone);
+        Assert.Equal(ResNetNorm.BatchNorm, m.BackboneNorm);
+        Assert.Equal(0.1, c.Optim.ClipMaxNorm);
+        var e = Fails(() => RunConfig.ForModel("dino").With([("model.hidden_dim", "128")]));
+        Assert.Contains("model.hidden_dim must be 256", e.Message);
+        e = Fails(() => RunConfig.ForModel("dino").With([("model.num_feature_levels", "2")]));
+        Assert.Contains("model.num_feature_levels (2)", e.Message);
+        e = Fails(() => RunConfig.ForModel("dino").With([("model.return_interm_indices", "[3, 1]")]));
+        Assert.Contains("model.return_interm_indices", e.Message);
     }
 
     [Fact]

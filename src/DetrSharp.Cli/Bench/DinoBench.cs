@@ -61,7 +61,7 @@ public sealed class DinoBench : IBenchSuite
         return result;
     }
 
-    static BenchResult Inference(DinoDetector model, int runs, int warmup)
+    static BenchResult Inference(DINO model, int runs, int warmup)
     {
         using var gen = new Generator(seed: 800);
         using var data = torch.NewDisposeScope();
@@ -81,7 +81,7 @@ public sealed class DinoBench : IBenchSuite
         return result;
     }
 
-    static BenchResult TrainStep(DinoDetector model, DinoConfig config, int runs, int warmup)
+    static BenchResult TrainStep(DINO model, DinoConfig config, int runs, int warmup)
     {
         using var gen = new Generator(seed: 512);
         using var data = torch.NewDisposeScope();

@@ -27,11 +27,11 @@ public sealed class DinoJoiner : nn.Module<NestedTensor, (NestedTensor[] feature
         NumChannels = returnIndices.Select(i => bodyChannels[i]).ToArray();
     }
 
-    /// <summary>A ResNet backbone (frozen BN, stem and layer1 frozen) returning the given stages (0 = layer1).</summary>
+    /// <summary>A ResNet backbone (frozen BN by default, stem and layer1 frozen unless told) returning the given stages (0 = layer1).</summary>
     public static DinoJoiner ResNet(ResNetDepth depth, int[] returnInterimIndices, PositionEmbeddingSineHW position, bool trainBackbone = true,
-        bool dilation = false, Device? device = null)
+        bool dilation = false, Device? device = null, ResNetNorm norm = ResNetNorm.Frozen, bool freezeStem = true)
     {
-        var backbone = new Backbone(depth, trainBackbone, returnIntermediateLayers: true, dilation: dilation, device: device);
+        var backbone = new Backbone(depth, trainBackbone, returnIntermediateLayers: true, dilation: dilation, norm: norm, device: device, freezeStem: freezeStem);
         return new DinoJoiner(backbone, backbone.Channels, returnInterimIndices, position);
     }
 

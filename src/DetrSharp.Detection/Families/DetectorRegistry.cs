@@ -1,5 +1,6 @@
 using DetrSharp.Detection.Configuration;
 using DetrSharp.Detection.Detr;
+using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Yolo;
 
 namespace DetrSharp.Detection.Families;
@@ -14,15 +15,13 @@ public static class DetectorRegistry
     public static IReadOnlyList<IDetectorFamily> Available { get; } =
     [
         DetrFamily.Instance,
+        DinoFamily.Instance,
         YoloFamily.V8,
         YoloFamily.V10,
     ];
 
     /// <summary>Families that are named in the design but not built yet, with what they will bring.</summary>
-    public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>
-    {
-        ["dino"] = "DINO (multi-scale deformable attention, two-stage query selection, contrastive denoising)",
-    };
+    public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>();
 
     /// <summary>The default family of a run.</summary>
     public static IDetectorFamily Default => DetrFamily.Instance;

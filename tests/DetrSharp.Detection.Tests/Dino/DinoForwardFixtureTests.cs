@@ -22,7 +22,7 @@ public class DinoForwardFixtureTests
     public static IEnumerable<object[]> DenoisingCases() => Fixtures.Load("detr", "dino_forward")
         .Where(f => f.Inputs.TryGetProperty("cdn", out var c) && c.ValueKind == JsonValueKind.Object).Select(f => new object[] { f.Name });
 
-    internal static DinoConfig ConfigOf(JsonElement p) => new()
+    internal static DinoConfig ConfigOf(JsonElement p) => DinoConfig.FourScale() with
     {
         HiddenDim = p.GetProperty("hidden_dim").GetInt64(),
         NHeads = p.GetProperty("nheads").GetInt32(),
@@ -48,7 +48,7 @@ public class DinoForwardFixtureTests
     };
 
     /// <summary>The model of a fixture with its weights loaded strictly, and the samples (zero images + the image mask).</summary>
-    internal static (DinoDetector model, NestedTensor samples) Build(Fixture f)
+    internal static (DINO model, NestedTensor samples) Build(Fixture f)
     {
         var p = f.Params;
         Assert.Equal("standard", p.GetProperty("two_stage_type").GetString());
@@ -59,7 +59,7 @@ public class DinoForwardFixtureTests
         var body = new FixedFeatureBody(features);
         var position = new PositionEmbeddingSineHW(config.HiddenDim / 2, config.PeTemperatureH, config.PeTemperatureW, normalize: true);
         var joiner = new DinoJoiner(body, channels, Enumerable.Range(0, channels.Length).ToArray(), position);
-        var model = new DinoDetector(joiner, config);
+        var model = new DINO(joiner, config);
         var weights = Path.Combine(Path.GetDirectoryName(f.Path)!, f.Inputs.GetProperty("state_dict_file").GetString()!);
         var result = model.load_state_dict(weights, strict: true);
         Assert.True(result.IsClean, result.ToString());
@@ -74,7 +74,7 @@ public class DinoForwardFixtureTests
     /// The fixture's denoising queries: the noised labels are recovered as the label_enc rows the reference
     /// embedded (zero rows are padding slots), so gradients reach label_enc as in the reference.
     /// </summary>
-    internal static DnQueries? InjectedDn(Fixture f, DinoDetector model)
+    internal static DnQueries? InjectedDn(Fixture f, DINO model)
     {
         if (!f.Inputs.TryGetProperty("cdn", out var cdn) || cdn.ValueKind != JsonValueKind.Object) return null;
         var content = ModelFixtureTensors.ToTensor(cdn.GetProperty("input_query_label"));            // [B, pad, d]

@@ -8,9 +8,9 @@ namespace DetrSharp.Detection.Tests.Dino;
 /// <summary>dec_pred_*_embed_share and two_stage_*_embed_share decide which heads are one module; bad dn inputs are named.</summary>
 public class DinoHeadSharingTests
 {
-    static DinoConfig Small => new() { NumClasses = 3, DnLabelbookSize = 3, NumQueries = 4, EncLayers = 1, DecLayers = 3, DimFeedforward = 16, EncNPoints = 1, DecNPoints = 1 };
+    static DinoConfig Small => DinoConfig.FourScale() with { NumClasses = 3, DnLabelbookSize = 3, NumQueries = 4, EncLayers = 1, DecLayers = 3, DimFeedforward = 16, EncNPoints = 1, DecNPoints = 1 };
 
-    static Dictionary<string, Tensor> Params(DinoDetector m)
+    static Dictionary<string, Tensor> Params(DINO m)
     {
         // state_dict lists tied tensors under every name; compare storages through data pointers of the aliases
         return m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -57,7 +57,7 @@ public class DinoFiveScaleTests
     public void FiveScaleForwardGivesEveryOutput()
     {
         using var scope = torch.NewDisposeScope();
-        var config = new DinoConfig
+        var config = DinoConfig.FourScale() with
         {
             NumClasses = 3, DnLabelbookSize = 3, NumQueries = 6, EncLayers = 1, DecLayers = 2, DimFeedforward = 16, EncNPoints = 1, DecNPoints = 1,
             NumFeatureLevels = 5, ReturnInterimIndices = [0, 1, 2, 3],

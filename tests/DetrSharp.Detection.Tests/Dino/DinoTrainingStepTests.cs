@@ -15,7 +15,7 @@ namespace DetrSharp.Detection.Tests.Dino;
 [Collection(GlobalGenerator.Collection)]
 public class DinoTrainingStepTests
 {
-    static DinoConfig Small => new()
+    static DinoConfig Small => DinoConfig.FourScale() with
     {
         NumClasses = 5, DnLabelbookSize = 5, NumQueries = 20, EncLayers = 1, DecLayers = 2, DimFeedforward = 64,
         NumFeatureLevels = 4, EncNPoints = 2, DecNPoints = 2, DnNumber = 3,
