@@ -40,7 +40,7 @@ public sealed class MSDeformAttn : nn.Module
     public int NPoints { get; }
 
     /// <summary>How the levels are sampled (the same values and gradients either way).</summary>
-    public MsDeformSamplingMode Sampling { get; set; } = MsDeformSamplingMode.Stacked;
+    public MsDeformSamplingMode Sampling { get; set; } = MsDeformSamplingMode.PerLevel;
 
     /// <summary>
     /// The reference's _reset_parameters: offsets weight 0 and bias a ring of head directions (cos, sin of
