@@ -16,7 +16,13 @@ public class SignalTests(TinyRun tiny)
 
         public Child(IEnumerable<string> args)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            // A shell starts background jobs with SIGINT ignored, children inherit that, and .NET then leaves SIGINT
+            // alone (as nohup expects): when the tests themselves run in the background (CI, `./test.sh &`) Ctrl-C
+            // would never reach the child. Perl (essential on Debian) restores the default disposition before exec.
+            var psi = new ProcessStartInfo("perl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-e");
+            psi.ArgumentList.Add("$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"");
+            psi.ArgumentList.Add("dotnet");
             psi.ArgumentList.Add(typeof(CliApp).Assembly.Location);
             foreach (var a in args) psi.ArgumentList.Add(a);
             _process = Process.Start(psi)!;

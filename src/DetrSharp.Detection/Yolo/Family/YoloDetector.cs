@@ -15,7 +15,8 @@ public sealed class YoloDetector : IDetector
     readonly YoloFamilyConfig _config;
     readonly V8DetectionLoss? _v8;
     readonly V10DetectLoss? _v10;
-    static readonly string[] ItemNames = ["box_loss", "cls_loss", "dfl_loss", "box_loss_o2o", "cls_loss_o2o", "dfl_loss_o2o"];
+    // the gained items as logged terms (the console shows loss_* terms); the weighted total is the loss the reference back-propagates
+    static readonly string[] ItemNames = ["loss_box", "loss_cls", "loss_dfl", "loss_box_o2o", "loss_cls_o2o", "loss_dfl_o2o"];
 
     public YoloDetector(string family, YoloModel model, YoloFamilyConfig config)
     {
@@ -30,7 +31,7 @@ public sealed class YoloDetector : IDetector
     public string Family { get; }
     public YoloModel Model { get; }
     public nn.Module Module => Model;
-    public IReadOnlyDictionary<string, double> WeightDict { get; } = new Dictionary<string, double> { ["loss_total"] = 1.0 };
+    public IReadOnlyDictionary<string, double> WeightDict { get; } = new Dictionary<string, double> { ["total"] = 1.0 };
 
     /// <summary>ultralytics' three groups: weights with decay; BatchNorm weights and every bias without.</summary>
     public IReadOnlyList<ParameterGroup> ParameterGroups()
@@ -53,7 +54,7 @@ public sealed class YoloDetector : IDetector
         var result = _v10 != null
             ? _v10.Compute(output.One2Many.Feats, output.One2One!.Feats, targets)
             : _v8!.Compute(output.One2Many.Feats, targets);
-        var terms = new Dictionary<string, Tensor> { ["loss_total"] = result.Total };
+        var terms = new Dictionary<string, Tensor> { ["total"] = result.Total };
         for (int i = 0; i < result.Items.size(0); i++) terms[ItemNames[i]] = result.Items[i];
         return terms;
     }
