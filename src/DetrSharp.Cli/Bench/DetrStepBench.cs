@@ -71,8 +71,8 @@ public sealed class DetrStepBench : IBenchSuite
         long n = 0;
         void Step() => loss = step.Run(batch, ++n)["loss"];
 
-        var result = Measure("detr_r50_train_step_b2_512", Step, warmup, runs);
-        AddReference(result, 4216, 2938);
+        var result = ModelBenchTiming.Measure("detr_r50_train_step_b2_512", Step, warmup, runs);
+        ModelBenchTiming.AddReference(result, 4216, 2938);
         result.Extra["loss"] = Math.Round(loss, 4);
         result.Extra["device"] = device.ToString();
         return result;
@@ -92,34 +92,10 @@ public sealed class DetrStepBench : IBenchSuite
             model.forward(samples);
         }
 
-        var result = Measure("detr_r50_infer_b1_800x1066", Infer, warmup, runs);
-        AddReference(result, 1812, 1632);
+        var result = ModelBenchTiming.Measure("detr_r50_infer_b1_800x1066", Infer, warmup, runs);
+        ModelBenchTiming.AddReference(result, 1812, 1632);
         result.Extra["device"] = device.ToString();
         model.train();
         return result;
-    }
-
-    // Wall times, plus the process's CPU time per timed run: on a shared, loaded machine the CPU time shows
-    // the work done even when the wall time mostly measures waiting for a core.
-    static BenchResult Measure(string name, Action action, int warmup, int runs)
-    {
-        for (int i = 0; i < warmup; i++) action();
-        var process = System.Diagnostics.Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
-        var times = BenchTimer.Measure(action, 0, runs);
-        process.Refresh();
-        var cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / runs;
-        var result = new BenchResult { Case = name, RunsMs = times };
-        result.Extra["cpu_ms_per_run"] = Math.Round(cpuMs, 1);
-        return result;
-    }
-
-    static void AddReference(BenchResult result, double referenceMs, double referenceMinMs)
-    {
-        result.Extra["reference_ms"] = referenceMs;
-        result.Extra["reference_min_ms"] = referenceMinMs;
-        result.Extra["speedup_vs_reference"] = Math.Round(referenceMs / result.MedianMs, 3);
-        result.Extra["threads"] = torch.get_num_threads();
     }
 }

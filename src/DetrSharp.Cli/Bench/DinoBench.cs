@@ -55,8 +55,8 @@ public sealed class DinoBench : IBenchSuite
         }
 
         var name = mode == MsDeformSamplingMode.Stacked ? "msda_fwd_bwd_b2_q900_4lvl_800x1066" : "msda_fwd_bwd_b2_q900_4lvl_800x1066_per_level";
-        var result = Measure(name, Step, warmup, runs);
-        AddReference(result, 347, 281);
+        var result = ModelBenchTiming.Measure(name, Step, warmup, runs);
+        ModelBenchTiming.AddReference(result, 347, 281);
         result.Extra["sampling"] = mode.ToString();
         return result;
     }
@@ -75,8 +75,8 @@ public sealed class DinoBench : IBenchSuite
             model.forward(samples);
         }
 
-        var result = Measure("dino4scale_r50_infer_b1_800x1066", Infer, warmup, runs);
-        AddReference(result, 10184, 10110);
+        var result = ModelBenchTiming.Measure("dino4scale_r50_infer_b1_800x1066", Infer, warmup, runs);
+        ModelBenchTiming.AddReference(result, 10184, 10110);
         model.train();
         return result;
     }
@@ -119,30 +119,9 @@ public sealed class DinoBench : IBenchSuite
             loss = total.item<float>();
         }
 
-        var r = Measure("dino4scale_r50_train_step_b2_512", Step, warmup, runs);
-        AddReference(r, 20728, 19993);
+        var r = ModelBenchTiming.Measure("dino4scale_r50_train_step_b2_512", Step, warmup, runs);
+        ModelBenchTiming.AddReference(r, 20728, 19993);
         r.Extra["loss"] = Math.Round(loss, 4);
         return r;
-    }
-
-    static BenchResult Measure(string name, Action action, int warmup, int runs)
-    {
-        for (int i = 0; i < warmup; i++) action();
-        var process = System.Diagnostics.Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
-        var times = BenchTimer.Measure(action, 0, runs);
-        process.Refresh();
-        var result = new BenchResult { Case = name, RunsMs = times };
-        result.Extra["cpu_ms_per_run"] = Math.Round((process.TotalProcessorTime - cpu0).TotalMilliseconds / runs, 1);
-        return result;
-    }
-
-    static void AddReference(BenchResult result, double referenceMs, double referenceMinMs)
-    {
-        result.Extra["reference_ms"] = referenceMs;
-        result.Extra["reference_min_ms"] = referenceMinMs;
-        result.Extra["speedup_vs_reference"] = Math.Round(referenceMs / result.MedianMs, 3);
-        result.Extra["threads"] = torch.get_num_threads();
     }
 }

@@ -60,8 +60,8 @@ internal static class YoloStepBench
         detector.Module.train();
         double loss = double.NaN;
         long n = 0;
-        var result = Measure($"{family}n_train_step_b16_640", () => loss = step.Run(batch, ++n)["loss"], 1, runs);
-        Reference(result, referenceMs, referenceMinMs);
+        var result = ModelBenchTiming.Measure($"{family}n_train_step_b16_640", () => loss = step.Run(batch, ++n)["loss"], 1, runs);
+        ModelBenchTiming.AddReference(result, referenceMs, referenceMinMs);
         result.Extra["loss"] = Math.Round(loss, 3);
         return result;
     }
@@ -78,23 +78,9 @@ internal static class YoloStepBench
             using var noGrad = torch.no_grad();
             using var output = detector.Model.forward(image);
         }
-        var result = Measure($"{family}n_infer_b1_640", Infer, 3, runs);
-        Reference(result, referenceMs, referenceMinMs);
+        var result = ModelBenchTiming.Measure($"{family}n_infer_b1_640", Infer, 3, runs);
+        ModelBenchTiming.AddReference(result, referenceMs, referenceMinMs);
         detector.Model.train();
         return result;
-    }
-
-    static BenchResult Measure(string name, Action action, int warmup, int runs)
-    {
-        for (int i = 0; i < warmup; i++) action();
-        return new BenchResult { Case = name, RunsMs = BenchTimer.Measure(action, 0, runs) };
-    }
-
-    static void Reference(BenchResult result, double referenceMs, double referenceMinMs)
-    {
-        result.Extra["reference_ms"] = referenceMs;
-        result.Extra["reference_min_ms"] = referenceMinMs;
-        result.Extra["speedup_vs_reference"] = Math.Round(referenceMs / result.MedianMs, 3);
-        result.Extra["threads"] = torch.get_num_threads();
     }
 }
