@@ -45,22 +45,12 @@ public sealed class DetrDetector : IDetector
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var output = Model.forward(batch.Samples);
-        var sizes = torch.tensor(batch.Targets.SelectMany(t => new long[] { t.OriginalSize.Height, t.OriginalSize.Width }).ToArray(),
-            new long[] { batch.Count, 2 }, device: output.PredBoxes.device);                      // [batch, 2] (h, w)
+        var sizes = batch.OriginalSizes(output.PredBoxes.device);                                    // [batch, 2] (h, w)
         // DETR's one detection per query, or the best (query, class) pairs of the image
         var results = _topK > 0 ? DetrPostProcess.ProcessTopK(output, sizes, _topK) : DetrPostProcess.Process(output, sizes);
         var list = new List<ImageDetections>(batch.Count);
         for (int i = 0; i < results.Count; i++)
-        {
-            var scores = results[i].Scores.cpu().data<float>();
-            var labels = results[i].Labels.cpu().data<long>();
-            var boxes = results[i].Boxes.cpu().contiguous().data<float>();
-            var keep = Enumerable.Range(0, scores.Length).Where(k => scores[k] >= scoreThreshold).ToArray();
-            list.Add(new ImageDetections(batch.Targets[i].ImageId,
-                keep.Select(k => scores[k]).ToArray(),
-                keep.Select(k => (int)labels[k]).ToArray(),
-                keep.SelectMany(k => boxes.AsSpan(k * 4, 4).ToArray()).ToArray()));
-        }
+            list.Add(ImageDetections.From(batch.Targets[i].ImageId, results[i].Scores, results[i].Labels, results[i].Boxes, scoreThreshold));
         return list;
     }
 

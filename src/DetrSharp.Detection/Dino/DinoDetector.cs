@@ -58,20 +58,12 @@ public sealed class DinoDetector : IDetector
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         using var output = Model.forward(batch.Samples);
-        var sizes = torch.tensor(batch.Targets.SelectMany(t => new long[] { t.OriginalSize.Height, t.OriginalSize.Width }).ToArray(),
-            new long[] { batch.Count, 2 }, device: output.PredBoxes.device);                      // [batch, 2] (h, w)
+        var sizes = batch.OriginalSizes(output.PredBoxes.device);                                    // [batch, 2] (h, w)
         var results = DinoPostProcess.Process(output, sizes, _config.NumSelect);
         var list = new List<ImageDetections>(batch.Count);
         for (int i = 0; i < results.Count; i++)
         {
-            var scores = results[i].Scores.cpu().data<float>();                                   // [k] descending
-            var labels = results[i].Labels.cpu().data<long>();                                    // [k]
-            var boxes = results[i].Boxes.to(ScalarType.Float32, Device.CPU).contiguous().data<float>(); // [k, 4] xyxy
-            var keep = Enumerable.Range(0, scores.Length).Where(k => scores[k] >= scoreThreshold).ToArray();
-            list.Add(new ImageDetections(batch.Targets[i].ImageId,
-                keep.Select(k => scores[k]).ToArray(),
-                keep.Select(k => (int)labels[k]).ToArray(),
-                keep.SelectMany(k => boxes.AsSpan(k * 4, 4).ToArray()).ToArray()));
+            list.Add(ImageDetections.From(batch.Targets[i].ImageId, results[i].Scores, results[i].Labels, results[i].Boxes, scoreThreshold));
             results[i].Dispose();
         }
         return list;

@@ -26,6 +26,10 @@ public sealed class DetectionBatch : IDisposable
     /// <summary>True on padding, bool <c>[batch, H, W]</c>.</summary>
     public Tensor Mask => Samples.Mask!;
     public int Count => Targets.Count;
+
+    /// <summary>Each image's stored size, as the post-processors take it: int64 <c>[batch, 2]</c> (height, width).</summary>
+    public Tensor OriginalSizes(Device device)
+        => torch.tensor(Targets.SelectMany(t => new long[] { t.OriginalSize.Height, t.OriginalSize.Width }).ToArray(), [Count, 2], device: device);
     public Device Device => Samples.Tensors.device;
 
     /// <summary>

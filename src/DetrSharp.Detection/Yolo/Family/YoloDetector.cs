@@ -91,22 +91,13 @@ public sealed class YoloDetector : IDetector
     // boxes [k, 4] xyxy in input pixels, scores [k], labels [k] → the image's stored pixels, clipped to it
     static ImageDetections ToImage(DetectionTarget t, Tensor boxes, Tensor scores, Tensor labels, double conf)
     {
-        var s = scores.to(ScalarType.Float32, Device.CPU).contiguous().data<float>();
-        var l = labels.to(ScalarType.Int64, Device.CPU).contiguous().data<long>();
-        var b = boxes.to(ScalarType.Float32, Device.CPU).contiguous().data<float>();
         float sx = t.Size.Width > 0 ? (float)t.OriginalSize.Width / t.Size.Width : 1, sy = t.Size.Height > 0 ? (float)t.OriginalSize.Height / t.Size.Height : 1;
         float maxX = t.OriginalSize.Width > 0 ? t.OriginalSize.Width : float.MaxValue, maxY = t.OriginalSize.Height > 0 ? t.OriginalSize.Height : float.MaxValue;
-        var keep = Enumerable.Range(0, s.Length).Where(k => s[k] >= conf).ToArray();
-        var xyxy = new float[keep.Length * 4];
-        for (int j = 0; j < keep.Length; j++)
-        {
-            int k = keep[j];
-            xyxy[j * 4] = Math.Clamp(b[k * 4] * sx, 0, maxX);
-            xyxy[j * 4 + 1] = Math.Clamp(b[k * 4 + 1] * sy, 0, maxY);
-            xyxy[j * 4 + 2] = Math.Clamp(b[k * 4 + 2] * sx, 0, maxX);
-            xyxy[j * 4 + 3] = Math.Clamp(b[k * 4 + 3] * sy, 0, maxY);
-        }
-        return new ImageDetections(t.ImageId, keep.Select(k => s[k]).ToArray(), keep.Select(k => (int)l[k]).ToArray(), xyxy);
+        using var scope = torch.NewDisposeScope();
+        var scale = torch.tensor(new[] { sx, sy, sx, sy }, [1, 4], device: boxes.device);                  // [1, 4]
+        var limit = torch.tensor(new[] { maxX, maxY, maxX, maxY }, [1, 4], device: boxes.device);          // [1, 4]
+        var pixels = (boxes.to(ScalarType.Float32) * scale).clamp(torch.zeros_like(limit), limit);          // [k, 4]
+        return ImageDetections.From(t.ImageId, scores, labels, pixels, conf);
     }
 
     /// <summary>[B, 3, H, W] normalised → [B, 3, H', W'] in [0, 1], padded to a multiple of the largest stride.</summary>
