@@ -30,9 +30,13 @@ public sealed class DinoDetector : IDetector
     {
         var named = Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         static bool IsBackbone(string name) => name.StartsWith("backbone.", StringComparison.Ordinal);
+        // DINO's lr_linear_proj_names: the deformable attention's sampling offsets and the reference-point projections
+        static bool IsLinearProj(string name) => name.Contains("sampling_offsets", StringComparison.Ordinal) || name.Contains("reference_points", StringComparison.Ordinal);
         return
         [
-            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name) && !IsLinearProj(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name) && IsLinearProj(p.name)).Select(p => (p.name, p.parameter)).ToList(),
+                _config.LrLinearProjMult),
             new ParameterGroup(ParameterRole.Backbone, named.Where(p => IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
         ];
     }
