@@ -6,17 +6,17 @@ namespace DetrSharp.Detection.Dino;
 /// <summary>
 /// DINO's <c>Joiner</c>: child <c>0</c> the backbone body (any module turning a padded batch into feature maps with
 /// their masks; a ResNet <see cref="Backbone"/> gives <c>backbone.0.body.*</c>), child <c>1</c> the
-/// <see cref="PositionEmbeddingSineHW"/>. Keeps the body outputs at <see cref="ReturnIndices"/> (return_interm_indices).
+/// <see cref="PositionEmbeddingSine"/>. Keeps the body outputs at <see cref="ReturnIndices"/> (return_interm_indices).
 /// </summary>
 public sealed class DinoJoiner : nn.Module<NestedTensor, (NestedTensor[] features, Tensor[] pos)>
 {
     readonly nn.Module<NestedTensor, NestedTensor[]> _body;
-    readonly PositionEmbeddingSineHW _position;
+    readonly PositionEmbeddingSine _position;
 
     /// <param name="body">returns feature maps [B, C_i, h_i, w_i] with masks [B, h_i, w_i]</param>
     /// <param name="bodyChannels">channels of each of the body's outputs</param>
     /// <param name="returnIndices">which outputs to keep, in order</param>
-    public DinoJoiner(nn.Module<NestedTensor, NestedTensor[]> body, long[] bodyChannels, int[] returnIndices, PositionEmbeddingSineHW position)
+    public DinoJoiner(nn.Module<NestedTensor, NestedTensor[]> body, long[] bodyChannels, int[] returnIndices, PositionEmbeddingSine position)
         : base(nameof(DinoJoiner))
     {
         if (returnIndices.Length == 0 || returnIndices.Any(i => i < 0 || i >= bodyChannels.Length))
@@ -28,7 +28,7 @@ public sealed class DinoJoiner : nn.Module<NestedTensor, (NestedTensor[] feature
     }
 
     /// <summary>A ResNet backbone (frozen BN by default, stem and layer1 frozen unless told) returning the given stages (0 = layer1).</summary>
-    public static DinoJoiner ResNet(ResNetDepth depth, int[] returnInterimIndices, PositionEmbeddingSineHW position, bool trainBackbone = true,
+    public static DinoJoiner ResNet(ResNetDepth depth, int[] returnInterimIndices, PositionEmbeddingSine position, bool trainBackbone = true,
         bool dilation = false, Device? device = null, ResNetNorm norm = ResNetNorm.Frozen, bool freezeStem = true)
     {
         var backbone = new Backbone(depth, trainBackbone, returnIntermediateLayers: true, dilation: dilation, norm: norm, device: device, freezeStem: freezeStem);
@@ -42,7 +42,7 @@ public sealed class DinoJoiner : nn.Module<NestedTensor, (NestedTensor[] feature
     public int[] ReturnIndices { get; }
 
     /// <summary>The position embedding (child 1).</summary>
-    public PositionEmbeddingSineHW Position => _position;
+    public PositionEmbeddingSine Position => _position;
 
     /// <param name="samples">tensors [B, 3, H, W]; mask [B, H, W], true on padding</param>
     /// <returns>kept levels [B, C_i, h_i, w_i] with masks; their position embeddings [B, hidden, h_i, w_i]</returns>
