@@ -17,7 +17,7 @@ public static class DinoBuilder
     public static DINO Build(DinoConfig config, ResNetDepth depth = ResNetDepth.ResNet50, bool trainBackbone = true, Device? device = null)
     {
         var position = new PositionEmbeddingSine(config.HiddenDim / 2, config.PeTemperatureH, normalize: true, temperatureW: config.PeTemperatureW);
-        var joiner = DinoJoiner.ResNet(depth, config.ReturnInterimIndices, position, trainBackbone, device: device,
+        var joiner = Joiner.ResNet(depth, config.ReturnInterimIndices, position, trainBackbone, device: device,
             norm: config.BackboneNorm, freezeStem: config.FreezeStem);
         return new DINO(joiner, config, device);
     }
