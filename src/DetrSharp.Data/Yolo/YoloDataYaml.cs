@@ -134,6 +134,8 @@ public sealed class YoloDataYaml
                 _ => throw new DatasetException($"{where}: 'names' (line {node.Start.Line}) must be a list of class names or a map from class index to name", file),
             };
             if (names.Count == 0) throw new DatasetException($"{where}: 'names' (line {node.Start.Line}) is empty", file);
+            if (names.FindIndex(n => n.Trim().Length == 0) is int blank and >= 0)
+                throw new DatasetException($"{where}: 'names' (line {node.Start.Line}) gives class {blank} no name", file);
             if (nc is int n && n != names.Count)
                 throw new DatasetException($"{where}: 'names' has {names.Count} classes but 'nc' says {n}; they must agree", file);
         }
@@ -166,6 +168,6 @@ public sealed class YoloDataYaml
     static string? Scalar(YamlNode node, string key, string where) => node switch
     {
         YamlScalarNode s => IsNull(s) ? null : s.Value,
-        _ => throw new DatasetException($"{where}: '{key}' (line {node.Start.Line}) must be a single value, not a {(node is YamlSequenceNode ? "list" : "map")}", null),
+        _ => throw new DatasetException($"{where}: '{key}' (line {node.Start.Line}) must be a single value, not a {(node is YamlSequenceNode ? "list" : "map")}"),
     };
 }

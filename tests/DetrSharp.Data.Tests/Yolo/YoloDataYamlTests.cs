@@ -75,6 +75,8 @@ public class YoloDataYamlTests
         Fails("train: a\nnames:\n  0: x\n  2: z\n", "class 1 is missing");
         Fails("train: a\nnames:\n  zero: x\n", "'names' key 'zero' (line 3) is not a class index");
         Fails("train: a\nnc: many\n", "'nc' (line 2) must be a positive whole number");
+        Fails("train: a\nnames: [x, '']\n", "'names' (line 2) gives class 1 no name");
+        Fails("train: a\nnames: [x, [y]]\n", "'names' (line 2) must be a single value, not a list");
         Fails("train: a\nval: b: c\n", "malformed YAML at line 2");
         Fails("train: [a, b\nnc: 1\n", "malformed YAML");
         Fails("- just\n- a list\n", "not a YAML mapping");
