@@ -59,6 +59,49 @@ public class YoloRecipeTests
     }
 
     [Fact]
+    public void TheYoloFamiliesDefaultToTheRecipeAndDetrKeepsItsOwn()
+    {
+        foreach (var family in new[] { "yolov8", "yolov10" })
+        {
+            var y = RunConfig.ForModel(family);
+            Assert.Equal(new OptimConfig
+            {
+                Optimizer = "auto", Lr = 0.01, LrBackbone = 0.01, SgdMomentum = 0.937, WeightDecay = 5e-4, NominalBatchSize = 64,
+                ClipMaxNorm = 10, Ema = 0.9999, EmaTau = 2000,
+            }, y.Optim);
+            Assert.Equal(new ScheduleConfig
+            {
+                WarmupEpochs = 3, WarmupSteps = 100, WarmupStartFactor = 0, WarmupBiasLr = 0.1, WarmupMomentum = 0.8,
+                LrSchedule = LrScheduleKind.Linear, LrUpdate = LrUpdate.Epoch, Lrf = 0.01,
+            }, y.Schedule);
+            Assert.Equal(16, y.Data.BatchSize);
+        }
+        var detr = new RunConfig();
+        Assert.Equal(new OptimConfig(), detr.Optim);
+        Assert.Equal(new ScheduleConfig(), detr.Schedule);
+        Assert.Equal(("adamw", 0, 0.0, 0.0, LrUpdate.Step, 0.01), (detr.Optim.Optimizer, detr.Optim.NominalBatchSize, detr.Optim.EmaTau, detr.Schedule.WarmupEpochs, detr.Schedule.LrUpdate, detr.Schedule.WarmupStartFactor));
+        Assert.Equal("adamw", RunConfig.ForModel("dino").Optim.Optimizer);
+        Assert.Equal(LrUpdate.Step, RunConfig.ForModel("dino").Schedule.LrUpdate);
+    }
+
+    [Theory]
+    [InlineData("optim.optimizer", "\"adam\"", "optim.optimizer must be one of adamw, sgd, auto")]
+    [InlineData("optim.sgd_momentum", "1", "optim.sgd_momentum must be in (0, 1)")]
+    [InlineData("optim.nominal_batch_size", "-1", "optim.nominal_batch_size must be >= 0")]
+    [InlineData("optim.ema_tau", "-5", "optim.ema_tau must be a finite number >= 0")]
+    [InlineData("schedule.lrf", "0", "schedule.lrf must be in (0, 1]")]
+    [InlineData("schedule.warmup_epochs", "-1", "schedule.warmup_epochs must be a finite number >= 0")]
+    [InlineData("schedule.warmup_start_factor", "2", "schedule.warmup_start_factor must be in [0, 1]")]
+    [InlineData("schedule.warmup_bias_lr", "1.5", "schedule.warmup_bias_lr must be in [0, 1)")]
+    [InlineData("schedule.warmup_momentum", "1", "schedule.warmup_momentum must be in [0, 1)")]
+    [InlineData("schedule.lr_update", "\"batch\"", "schedule.lr_update must be one of step, epoch")]
+    public void BadRecipeSettingsNameTheirKey(string key, string value, string message)
+    {
+        var e = Assert.Throws<DetrSharp.Detection.Configuration.ConfigException>(() => RunConfig.ForModel("yolov10").With([(key, value)]));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
     public void TheNominalBatchSetsAccumulationAndScalesTheDecay()
     {
         var o = new OptimConfig { NominalBatchSize = 64, WeightDecay = 5e-4 };
