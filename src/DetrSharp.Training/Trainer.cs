@@ -59,7 +59,7 @@ public sealed class Trainer : IDisposable
         return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm), choice);
     }
 
-    /// <summary>Optimiser steps in the whole run (epochs × batches, capped by max_steps).</summary>
+    /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
     public long TotalSteps
     {
         get
