@@ -21,6 +21,7 @@ public static class Checkpoint
             ["optimizer"] = optimizer.state_dict(),
             ["lr_scheduler"] = scheduler.state_dict(),
             ["ema"] = ema?.state_dict(),
+            ["ema_updates"] = ema?.Updates,
             ["epoch"] = (long)progress.Epoch,
             ["batch_in_epoch"] = (long)progress.BatchInEpoch,
             ["step"] = progress.Step,
@@ -58,7 +59,12 @@ public static class Checkpoint
         model.load_state_dict(ckpt.Model, strict: true);
         optimizer.load_state_dict((PickleDict)ckpt.Root["optimizer"]!);
         scheduler.load_state_dict((PickleDict)ckpt.Root["lr_scheduler"]!);
-        if (ema != null && ckpt.Ema is { } e) ema.load_state_dict(e);
+        if (ema != null && ckpt.Ema is { } e)
+        {
+            ema.load_state_dict(e);
+            // checkpoints before the EMA ramp: the update count is the step (one update per step then)
+            ema.Updates = ckpt.Root.TryGetValue("ema_updates", out var u) && u is long n ? n : ckpt.Progress.Step;
+        }
         Generator.Default.set_state((Tensor)ckpt.Root["rng_state"]!);
     }
 

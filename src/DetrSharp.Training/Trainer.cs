@@ -7,8 +7,10 @@ using DetrSharp.Torch.IO;
 namespace DetrSharp.Training;
 
 /// <summary>
-/// The training loop of every family: the one <see cref="TrainingStep"/> (weighted loss, gradient clipping, AdamW over
-/// the family's parameter groups) on batches moved to runtime.device, warm-up then cosine or step schedule per step, optional EMA, evaluation every N epochs,
+/// The training loop of every family: the one <see cref="TrainingStep"/> (weighted loss, gradient accumulation and
+/// clipping, AdamW or SGD over the family's parameter groups) on batches moved to runtime.device, the one
+/// <see cref="LearningRateSchedule"/> (warm-up, then cosine, linear or step per step or per epoch), optional EMA
+/// (updated after each optimizer step, used for evaluation), evaluation every N epochs,
 /// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
 /// run naming the step and term, keeping the last good checkpoint.
 /// </summary>
@@ -17,17 +19,16 @@ public sealed class Trainer : IDisposable
     readonly IDetector _detector;
     readonly TrainingData _data;
     readonly RunConfig _config;
-    readonly TrainingStep _step;
+    TrainingStep _step;
     readonly Device _device;
     readonly string _runDir;
     readonly ITrainingObserver _observer;
-    readonly optim.AdamW _optimizer;
-    readonly optim.lr_scheduler.LambdaLR _scheduler;
+    optim.Optimizer _optimizer;
+    optim.lr_scheduler.LambdaLR _scheduler;
+    LearningRateSchedule _schedule;
+    OptimizerChoice _choice;
     readonly ModelEma? _ema;
     TrainingProgress _progress = new(0, 0, 0);
-    // with a time limit, the share of it used so far: the cosine follows whichever of steps and time is
-    // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
-    double _timeFraction;
     Stopwatch _lastCheckpoint = Stopwatch.StartNew();
     SkippedSamples? _skipped;
     long _lastSavedStep;
@@ -40,14 +41,25 @@ public sealed class Trainer : IDisposable
         _runDir = runDirectory;
         _observer = observer ?? SilentObserver.Instance;
         _device = config.Runtime.TorchDevice;
-        _optimizer = TrainingOptimizer.Create(detector, config.Optim);
-        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm);
-        long total = TotalSteps;
-        _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config.Schedule, step, total, _timeFraction));
-        if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema);
+        var choice = TrainingOptimizer.Choose(config.Optim, TrainingOptimizer.PlannedIterations(config, data.Train.Count), data.ClassNames.Count);
+        (_optimizer, _scheduler, _schedule, _step, _choice) = BuildOptimizer(choice);
+        if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema, config.Optim.EmaTau);
     }
 
-    /// <summary>Optimiser steps in the whole run (epochs × batches, capped by max_steps).</summary>
+    /// <summary>The optimizer ("auto" resolved) with its schedule.</summary>
+    public OptimizerChoice Optimizer => _choice;
+
+    // the optimizer of a choice, its schedule and the step that uses it
+    (optim.Optimizer, optim.lr_scheduler.LambdaLR, LearningRateSchedule, TrainingStep, OptimizerChoice) BuildOptimizer(OptimizerChoice choice)
+    {
+        int batch = _config.Data.BatchSize;
+        var optimizer = TrainingOptimizer.Create(_detector, _config.Optim, choice, _config.Optim.ScaledWeightDecay(batch), out var roles);
+        var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps);
+        var scheduler = schedule.Attach(optimizer);
+        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm), choice);
+    }
+
+    /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
     public long TotalSteps
     {
         get
@@ -62,25 +74,22 @@ public sealed class Trainer : IDisposable
     public EvalResult? LastEval { get; private set; }
     public List<(long step, double loss)> LossCurve { get; } = new();
 
-    /// <summary>Linear warm-up from 1% to 100%, then cosine to 1% or ×0.1 at lr_drop (epochs).</summary>
-    static double LrFactor(ScheduleConfig c, long step, long total, double timeFraction)
-    {
-        if (c.WarmupSteps > 0 && step < c.WarmupSteps) return 0.01 + 0.99 * step / c.WarmupSteps;
-        if (c.LrSchedule == LrScheduleKind.Step)
-        {
-            return step >= (long)c.LrDrop * Math.Max(1, total / Math.Max(1, c.Epochs)) ? 0.1 : 1.0;
-        }
-        double t = total <= c.WarmupSteps ? 1 : (double)(step - c.WarmupSteps) / (total - c.WarmupSteps);
-        t = Math.Max(t, timeFraction);
-        return 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(t, 0, 1)));
-    }
-
-    /// <summary>Continues from the run folder's checkpoint (model, optimizer, scheduler, EMA, RNG, position).</summary>
+    /// <summary>
+    /// Continues from the run folder's checkpoint (model, optimizer, scheduler, EMA, RNG, position, and the gradients of
+    /// batches accumulated towards the next optimizer step).
+    /// </summary>
     public void Resume(string? path = null)
     {
         path ??= CheckpointPath;
         using var ckpt = Checkpoint.Load(path);
+        // "auto" keeps the optimizer the run chose (schedule.epochs may change on resume, and with it the planned steps)
+        if (OptimizerCheckpoint.Choice(ckpt.Root) is { } saved && saved != _choice)
+        {
+            _optimizer.Dispose();
+            (_optimizer, _scheduler, _schedule, _step, _choice) = BuildOptimizer(saved);
+        }
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
+        OptimizerCheckpoint.RestorePending(ckpt.Root, _step);
         _progress = ckpt.Progress;
         _lastSavedStep = _progress.Step;
         var p = _progress;
@@ -133,7 +142,10 @@ public sealed class Trainer : IDisposable
                 using (batch)
                 using (var onDevice = batch.To(_device))
                 {
-                    try { values = _step.Run(onDevice, step); }
+                    // ultralytics' warm-up of SGD's momentum, set before the step as its loop does
+                    if (_optimizer is optim.SGD && _schedule.Momentum(step - 1) is { } momentum)
+                        foreach (var g in _optimizer.param_groups) g.momentum = momentum;
+                    try { values = _step.Run(onDevice, step, _schedule.Accumulate(step - 1)); }
                     catch (Exception e) when (e is NonFiniteLossException or NonFiniteTrainingException)
                     {
                         log.Write("diverged", new JsonObject { ["step"] = step, ["error"] = e.Message });
@@ -142,14 +154,16 @@ public sealed class Trainer : IDisposable
                             : "no checkpoint was written before the divergence");
                         throw;
                     }
-                    if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
+                    // with a time limit, the share of it used so far: the schedule follows whichever of steps and time is
+                    // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
+                    if (c.TimeLimitMinutes > 0) _schedule.TimeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
                     _scheduler.step();
-                    _ema?.Update();
+                    if (_step.Pending == 0) _ema?.Update();
                 }
                 batchIndex = batch.Position + 1;
                 ReportDataProblems(log, step);
                 _progress = new TrainingProgress(epoch, batchIndex, step);
-                double lr = _optimizer.param_groups[0].lr;
+                double lr = _optimizer.param_groups[_schedule.LoggedGroup].lr;
                 double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 foreach (var (k, v) in values) window[k] = window.GetValueOrDefault(k) + v;
                 windowCount++;
@@ -237,8 +251,12 @@ public sealed class Trainer : IDisposable
     // then the earlier run that --restart moved aside is no longer needed
     void SaveCheckpoint()
     {
-        Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
-            new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
+        using (var scope = torch.NewDisposeScope())
+        {
+            var extra = new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() };
+            OptimizerCheckpoint.Write(extra, _choice, _step);
+            Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config, extra);
+        }
         _lastCheckpoint.Restart();
         _lastSavedStep = _progress.Step;
         new RunFolder(_runDir).DiscardPrevious();

@@ -6,7 +6,9 @@ namespace DetrSharp.Training;
 /// <summary>
 /// The one training step of every family, used by the trainer, `bench detr-step` and the tests: forward and losses
 /// (the family's), the weighted total, a finite check, backward, gradient clipping and the optimizer step, all inside
-/// one dispose scope. The batch must already be on the model's device. Divergence stops the step before the
+/// one dispose scope. With gradient accumulation (ultralytics' nominal batch) a step's gradients are added to those of
+/// the batches before it and the optimizer steps (after clipping the sum) once <c>accumulate</c> batches are in; the
+/// batches waiting (<see cref="Pending"/>) and their gradients are part of a checkpoint. The batch must already be on the model's device. Divergence stops the step before the
 /// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
 /// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
 /// family (its matcher, say) notices them first.
@@ -27,9 +29,17 @@ public sealed class TrainingStep
         _parameters = detector.Module.parameters().Where(p => p.requires_grad).ToList();
     }
 
-    /// <summary>Runs one step; returns every loss term's value and the weighted total as "loss".</summary>
+    /// <summary>Batches whose gradients wait for the next optimizer step (0 right after one).</summary>
+    public int Pending { get; private set; }
+
+    /// <summary>
+    /// Runs one step; returns every loss term's value and the weighted total as "loss". The optimizer steps when this
+    /// batch makes <paramref name="accumulate"/> (or more) batches since the last optimizer step, as ultralytics'
+    /// <c>ni - last_opt_step &gt;= accumulate</c>.
+    /// </summary>
     /// <param name="step">the step's number, for the error that names a non-finite loss</param>
-    public Dictionary<string, double> Run(DetectionBatch batch, long step)
+    /// <param name="accumulate">batches whose summed gradients make one optimizer step (1: every batch)</param>
+    public Dictionary<string, double> Run(DetectionBatch batch, long step, int accumulate = 1)
     {
         using var scope = torch.NewDisposeScope();
         IReadOnlyDictionary<string, Tensor> terms;
@@ -38,15 +48,47 @@ public sealed class TrainingStep
         var (loss, values) = WeightedLoss.Sum(terms, _detector.WeightDict);
         WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
         values["loss"] = loss.item<double>();
-        _optimizer.zero_grad();
+        if (Pending == 0) _optimizer.zero_grad();
         loss.backward();
+        Pending++;
+        if (Pending < accumulate) return values;
         if (_clipMaxNorm > 0)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
             if (!double.IsFinite(norm)) throw new NonFiniteTrainingException(step, $"the gradient norm is {norm} (the loss was finite: {values["loss"]})");
         }
         _optimizer.step();
+        Pending = 0;
         return values;
+    }
+
+    /// <summary>The gradients of the pending batches by parameter name (empty when none wait).</summary>
+    public Dictionary<string, Tensor> PendingGradients()
+    {
+        var grads = new Dictionary<string, Tensor>();
+        if (Pending == 0) return grads;
+        foreach (var (name, p) in _detector.Module.named_parameters())
+            if (p.grad is { } g) grads[name] = g;
+        return grads;
+    }
+
+    /// <summary>Restores pending batches and their gradients (from a checkpoint); other parameters get none.</summary>
+    public void RestorePending(int pending, IReadOnlyDictionary<string, Tensor> gradients)
+    {
+        if (pending < 0) throw new ArgumentOutOfRangeException(nameof(pending), pending, "pending batches must be >= 0");
+        using var _ = torch.no_grad();
+        foreach (var (name, p) in _detector.Module.named_parameters())
+        {
+            if (pending > 0 && gradients.TryGetValue(name, out var g))
+            {
+                if (!g.shape.SequenceEqual(p.shape))
+                    throw new InvalidDataException($"the checkpoint's accumulated gradient of {name} has shape [{string.Join(", ", g.shape)}], the parameter [{string.Join(", ", p.shape)}]");
+                using var copy = g.to(p.dtype, p.device, copy: true);
+                p.grad = copy;
+            }
+            else p.grad = null;
+        }
+        Pending = pending;
     }
 
     // a family's error that divergence caused (a matcher refusing a NaN cost matrix, say), as the divergence it is

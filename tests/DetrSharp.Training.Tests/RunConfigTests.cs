@@ -47,8 +47,9 @@ public class RunConfigTests
     {
         var e = Fails(() => new RunConfig().With([("model.position_embedding", "cosine")]));
         Assert.Contains("model.position_embedding must be one of sine, learned", e.Message);
-        e = Fails(() => new RunConfig().With([("schedule.lr_schedule", "linear")]));
-        Assert.Contains("schedule.lr_schedule must be one of cosine, step", e.Message);
+        // linear became a schedule with the YOLO recipe (ultralytics' default)
+        e = Fails(() => new RunConfig().With([("schedule.lr_schedule", "exponential")]));
+        Assert.Contains("schedule.lr_schedule must be one of cosine, step, linear", e.Message);
         e = Fails(() => new RunConfig().With([("model.matcher", "greedy")]));
         Assert.Contains("hungarian, mmdet", e.Message);
     }

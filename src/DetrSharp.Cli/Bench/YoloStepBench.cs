@@ -54,7 +54,7 @@ internal static class YoloStepBench
         using var _ = host;
         using var batch = host.To(device);
         var groups = detector.ParameterGroups().Select(g => new optim.ParamGroup(g.Parameters.Select(p => p.Parameter),
-            weight_decay: g.Role == ParameterRole.NoDecay ? 0 : 5e-4)).ToList();
+            weight_decay: g.Role is ParameterRole.NoDecay or ParameterRole.Bias ? 0 : 5e-4)).ToList();
         using var sgd = new optim.SGD(groups, lr: 0.01, momentum: 0.937, nesterov: true);
         var step = new TrainingStep(detector, sgd, clipMaxNorm: 10);
         detector.Module.train();

@@ -9,8 +9,13 @@ public enum ParameterRole
     Default,
     /// <summary>The backbone's lr (optim.lr_backbone; 0 freezes it) and the weight decay.</summary>
     Backbone,
-    /// <summary>The run's lr without weight decay (BatchNorm weights and biases, as ultralytics groups them).</summary>
+    /// <summary>The run's lr without weight decay (BatchNorm weights, as ultralytics groups them).</summary>
     NoDecay,
+    /// <summary>
+    /// Biases: the run's lr without weight decay; during the warm-up their lr starts at schedule.warmup_bias_lr (ultralytics'
+    /// first group) instead of rising from the start factor like the others.
+    /// </summary>
+    Bias,
 }
 
 /// <summary>

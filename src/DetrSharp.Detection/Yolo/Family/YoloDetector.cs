@@ -1,5 +1,6 @@
 using DetrSharp.Detection.Families;
 using DetrSharp.Torch;
+using DetrSharp.Torch.Modules;
 
 namespace DetrSharp.Detection.Yolo;
 
@@ -33,15 +34,30 @@ public sealed class YoloDetector : IDetector
     public nn.Module Module => Model;
     public IReadOnlyDictionary<string, double> WeightDict { get; } = new Dictionary<string, double> { ["total"] = 1.0 };
 
-    /// <summary>ultralytics' three groups: weights with decay; BatchNorm weights and every bias without.</summary>
+    /// <summary>
+    /// ultralytics' three groups in its order (build_optimizer): every parameter named "bias" (no decay, its own
+    /// warm-up), the weights of normalisation layers (no decay), and the other weights (decay).
+    /// </summary>
     public IReadOnlyList<ParameterGroup> ParameterGroups()
     {
-        var named = Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        static bool NoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains(".bn.", StringComparison.Ordinal);
+        var bias = new List<(string, Tensor)>();
+        var norm = new List<(string, Tensor)>();
+        var decay = new List<(string, Tensor)>();
+        foreach (var (moduleName, module) in Model.named_modules())
+        {
+            bool isNorm = module is BatchNorm2d or GroupNorm or LayerNorm or FrozenBatchNorm2d;
+            foreach (var (paramName, p) in module.named_parameters(recurse: false))
+            {
+                if (!p.requires_grad) continue;
+                var name = moduleName.Length == 0 ? paramName : $"{moduleName}.{paramName}";
+                (name.Contains("bias", StringComparison.Ordinal) ? bias : isNorm ? norm : decay).Add((name, p));
+            }
+        }
         return
         [
-            new ParameterGroup(ParameterRole.Default, named.Where(p => !NoDecay(p.name)).Select(p => (p.name, p.parameter)).ToList()),
-            new ParameterGroup(ParameterRole.NoDecay, named.Where(p => NoDecay(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Bias, bias),
+            new ParameterGroup(ParameterRole.Default, decay),
+            new ParameterGroup(ParameterRole.NoDecay, norm),
         ];
     }
 

@@ -23,13 +23,20 @@ public sealed class YoloFamily : IDetectorFamily
     public ModelConfig Defaults { get; }
 
     /// <summary>
-    /// ultralytics' recipe where the run's sections differ from DETR's: AdamW (its "auto" choice for short runs) at
-    /// lr 0.002 without a separate backbone rate, weight decay 5e-4 off BatchNorm and biases, gradient clipping 10,
-    /// batch 16.
+    /// ultralytics' detection recipe (default.yaml) where the run's sections differ from DETR's: optimizer "auto" (AdamW
+    /// at the fitted lr for runs of up to 10,000 optimizer steps, else SGD), lr0 0.01 with no separate backbone rate,
+    /// SGD momentum 0.937, weight decay 5e-4 off norm weights and biases, nominal batch 64 (gradient accumulation),
+    /// clipping 10, ModelEMA 0.9999 with tau 2000, batch 16; warm-up of 3 epochs (at least 100 steps) with the bias lr
+    /// from 0.1 and momentum from 0.8, then the linear schedule to lrf 0.01 stepped per epoch.
     /// </summary>
     public IReadOnlyDictionary<string, string> RunDefaults { get; } = new Dictionary<string, string>
     {
-        ["optim.lr"] = "0.002", ["optim.lr_backbone"] = "0.002", ["optim.weight_decay"] = "0.0005", ["optim.clip_max_norm"] = "10",
+        ["optim.optimizer"] = "\"auto\"", ["optim.lr"] = "0.01", ["optim.lr_backbone"] = "0.01", ["optim.sgd_momentum"] = "0.937",
+        ["optim.weight_decay"] = "0.0005", ["optim.nominal_batch_size"] = "64", ["optim.clip_max_norm"] = "10",
+        ["optim.ema"] = "0.9999", ["optim.ema_tau"] = "2000",
+        ["schedule.warmup_epochs"] = "3", ["schedule.warmup_steps"] = "100", ["schedule.warmup_start_factor"] = "0",
+        ["schedule.warmup_bias_lr"] = "0.1", ["schedule.warmup_momentum"] = "0.8",
+        ["schedule.lr_schedule"] = "\"linear\"", ["schedule.lr_update"] = "\"epoch\"", ["schedule.lrf"] = "0.01",
         ["data.batch_size"] = "16",
     };
 
