@@ -16,7 +16,8 @@ public static class SynthCommand
         // the seed `detrsharp train` uses (runtime.seed), so `synth` makes the set that `train` would
         var seed = new Option<long>("--seed") { Description = "Random seed (same seed and settings give identical files); default: train's runtime.seed", DefaultValueFactory = _ => new DetrSharp.Training.RuntimeConfig().Seed };
         var force = new Option<bool>("--force") { Description = "Regenerate even if the folder already holds this or another dataset" };
-        var cmd = new Command("synth", "Write the synthetic shapes detection dataset as a COCO folder") { output, train, val, size, seed, force };
+        var cmd = new Command("synth", HelpText.WithExamples("Write the synthetic shapes detection dataset as a COCO folder",
+            "detrsharp synth --out data/shapes", "detrsharp synth --out data/shapes-256 --train 2000 --val 200 --size 256 --seed 1")) { output, train, val, size, seed, force };
         cmd.SetAction(parse =>
         {
             var root = parse.GetValue(output)!;
