@@ -22,7 +22,7 @@ public static class CurvePlots
             Line(plot, curves[0].Recall, mean, $"all classes {mean.Average():F3} mAP@0.5", 3, Colors.Blue);
         }
         Finish(plot);
-        PlotGrid.Write(path, [plot], 1, 720, 540);
+        PlotGrid.Write(path, [plot], 1, 900, 540);
     }
 
     public static void WriteF1(string path, IReadOnlyList<ClassCurve> curves, Func<long, string> nameOf)
@@ -51,7 +51,7 @@ public static class CurvePlots
             Line(plot, grid, mean, $"all classes {mean[at]:F2} at {grid[at]:F2}", 3, Colors.Blue);
         }
         Finish(plot);
-        PlotGrid.Write(path, [plot], 1, 720, 540);
+        PlotGrid.Write(path, [plot], 1, 900, 540);
     }
 
     static Plot NewPlot(string title, string x, string y)
@@ -66,8 +66,7 @@ public static class CurvePlots
     static void Finish(Plot plot)
     {
         plot.Axes.SetLimits(0, 1, 0, 1.02);
-        plot.Legend.Alignment = Alignment.LowerLeft;
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right); // beside the plot, as ultralytics places it: never over the curves
     }
 
     static void Line(Plot plot, double[] x, double[] y, string label, float width, Color? color = null)

@@ -15,13 +15,15 @@ public static class Mosaic
 
     /// <param name="tiles">The cells in row-major order (at least one).</param>
     /// <param name="columns">Cells per row.</param>
-    /// <param name="cell">Cell side in pixels.</param>
-    public static RgbImage Compose(IReadOnlyList<MosaicTile> tiles, int columns, int cell = 320)
+    /// <param name="maxCell">Largest cell side in pixels: cells are as large as the largest image, at least 160 pixels
+    /// (so tags stay readable), at most this.</param>
+    public static RgbImage Compose(IReadOnlyList<MosaicTile> tiles, int columns, int maxCell = 320)
     {
         ArgumentNullException.ThrowIfNull(tiles);
         if (tiles.Count == 0) throw new ArgumentException("a mosaic needs at least one image", nameof(tiles));
         if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), $"columns {columns} is below 1");
-        if (cell < 16) throw new ArgumentOutOfRangeException(nameof(cell), $"cell size {cell} is below 16 pixels");
+        if (maxCell < 16) throw new ArgumentOutOfRangeException(nameof(maxCell), $"cell size {maxCell} is below 16 pixels");
+        int cell = Math.Min(maxCell, Math.Max(160, tiles.Max(t => Math.Max(t.Image.Width, t.Image.Height))));
         columns = Math.Min(columns, tiles.Count);
         int rows = (tiles.Count + columns - 1) / columns;
         var result = new RgbImage(columns * cell, rows * cell);

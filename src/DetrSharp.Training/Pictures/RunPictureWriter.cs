@@ -45,7 +45,7 @@ public sealed class RunPictureWriter(string runDirectory, TrainingData data, Act
             using (batch)
             {
                 var tiles = BatchImages.Tiles(batch, data.ClassNames).Take(16).ToList();
-                ImageCodec.WritePng(Path.Combine(runDirectory, RunPictureNames.TrainBatch), Mosaic.Compose(tiles, columns: 4));
+                ImageCodec.WritePng(Path.Combine(runDirectory, RunPictureNames.TrainBatch), Mosaic.Compose(tiles, columns: 4), compressionLevel: 1);
             }
             break;
         }

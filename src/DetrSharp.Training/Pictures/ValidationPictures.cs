@@ -51,7 +51,7 @@ public static class ValidationPictures
             tiles.Add(new MosaicTile(image, predicted, "predictions"));
         }
         if (tiles.Count > 0)
-            ImageCodec.WritePng(Path.Combine(runDirectory, RunPictureNames.ValBatchPred), Mosaic.Compose(tiles, columns: 4));
+            ImageCodec.WritePng(Path.Combine(runDirectory, RunPictureNames.ValBatchPred), Mosaic.Compose(tiles, columns: 4), compressionLevel: 1);
     }
 
     static List<ClassBox> Predictions(IEnumerable<CocoDetection> detections, CocoCategories categories)

@@ -107,10 +107,13 @@ public class DrawingTests
     {
         var tiles = Enumerable.Range(0, 5).Select(i => new MosaicTile(Pixels.Pattern(40 + i * 10, 30),
             [new LabeledBox(2, 2, 20, 20, i, $"class {i}")], $"image {i}")).ToList();
-        var m = Mosaic.Compose(tiles, columns: 3, cell: 100);
-        Assert.Equal((300, 200), (m.Width, m.Height));
+        var m = Mosaic.Compose(tiles, columns: 3);
+        Assert.Equal((3 * 160, 2 * 160), (m.Width, m.Height)); // small images: cells of the smallest size
         // the empty sixth cell keeps the grey background
-        Assert.Equal(((byte)114, (byte)114, (byte)114), Pixels.At(m, 250, 150));
+        Assert.Equal(((byte)114, (byte)114, (byte)114), Pixels.At(m, 400, 240));
+        var large = Mosaic.Compose([new MosaicTile(Pixels.Pattern(1000, 500), [])], columns: 4, maxCell: 300);
+        Assert.Equal((300, 300), (large.Width, large.Height));
+        Assert.Equal(((byte)114, (byte)114, (byte)114), Pixels.At(large, 150, 200)); // below the scaled image
         Assert.Throws<ArgumentException>(() => Mosaic.Compose([], 2));
     }
 }
