@@ -24,7 +24,7 @@ public static class PlotGrid
                 ?? throw new InvalidOperationException($"cannot make a {cellWidth}x{cellHeight} drawing surface");
             plots[i].Render(cell);
             using var picture = cell.Snapshot();
-            canvas.DrawImage(picture, i % columns * cellWidth, i / columns * cellHeight);
+            canvas.DrawImage(picture, i % columns * cellWidth, i / columns * cellHeight, SKSamplingOptions.Default);
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
