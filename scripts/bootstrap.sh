@@ -8,7 +8,8 @@ CONFIG="${DETRSHARP_CONFIGURATION:-Release}"
 log() { [ "${DETRSHARP_QUIET:-0}" = 1 ] || echo "[bootstrap] $*" >&2; }
 
 # 1. Debian packages ------------------------------------------------------------------------------
-PKGS=(cmake g++ make libopenblas0-pthread libspng-dev libturbojpeg0-dev zlib1g-dev)
+PKGS=(cmake g++ make libopenblas0-pthread libspng-dev libturbojpeg0-dev zlib1g-dev
+      libfontconfig1 fonts-dejavu-core)  # SkiaSharp's native library needs fontconfig; labels and plots use DejaVu Sans
 [ -n "${LIBTORCH_DIR:-}" ] || PKGS+=(libtorch-dev)
 missing=()
 for p in "${PKGS[@]}"; do

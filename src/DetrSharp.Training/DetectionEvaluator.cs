@@ -13,6 +13,12 @@ public sealed record EvalResult(IReadOnlyDictionary<string, double> Stats, IRead
 
     public double AP50 => Stats["AP50"];
 
+    /// <summary>COCOeval's accumulated arrays (precision/recall curves), or null when there were no detections.</summary>
+    public CocoAccumulation? Accumulation { get; init; }
+
+    /// <summary>The detections that were scored (ids and boxes in the stored images' pixels).</summary>
+    public IReadOnlyList<CocoDetection> Detections { get; init; } = [];
+
     public JsonObject ToJson()
     {
         var o = new JsonObject();
@@ -65,13 +71,13 @@ public static class DetectionEvaluator
     public static EvalResult Score(CocoGroundTruth groundTruth, IReadOnlyList<CocoDetection> detections, CocoCategories categories)
     {
         if (detections.Count == 0)
-            return new EvalResult(EvalResult.Keys.ToDictionary(k => k, _ => 0.0), categories.Names.ToDictionary(n => n, _ => 0.0), new[] { "no detections" });
+            return new EvalResult(EvalResult.Keys.ToDictionary(k => k, _ => 0.0), categories.Names.ToDictionary(n => n, _ => 0.0), new[] { "no detections" }) { Detections = detections };
         var stats = CocoEvaluator.Run(groundTruth, detections);
         var named = new Dictionary<string, double>();
         for (int i = 0; i < EvalResult.Keys.Length; i++) named[EvalResult.Keys[i]] = stats.Stats[i];
         var per = new Dictionary<string, double>();
         foreach (var (catId, ap) in stats.PerCategoryAP)
             per[categories.TryGetLabel((int)catId, out var label) ? categories.NameOf(label) : catId.ToString()] = ap;
-        return new EvalResult(named, per, stats.Lines);
+        return new EvalResult(named, per, stats.Lines) { Accumulation = stats.Accumulation, Detections = detections };
     }
 }

@@ -60,7 +60,11 @@ public sealed class TinyRun : IDisposable
         SyntheticShapes.Generate(Data, new SyntheticShapesOptions { TrainImages = 16, ValImages = 8, ImageSize = 96, Seed = 7, MaxObjects = 1 });
         var r = CliRun.Run(TrainArgs(Run, 2));
         if (r.ExitCode != 0) throw new InvalidOperationException("the tiny training run failed: " + r);
+        Trained = r;
     }
+
+    /// <summary>What the tiny training run printed.</summary>
+    public CliRun.Result Trained { get; }
 
     public string NewDir(string name)
     {

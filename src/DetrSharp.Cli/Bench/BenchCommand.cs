@@ -18,7 +18,8 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Warm-up runs per case (0 = the suite's default)" };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0 = core count)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N, for the suites that run models", DefaultValueFactory = _ => "cpu" };
-        var cmd = new Command("bench", "Run a benchmark suite and print its figures") { suiteArg, json, runs, warmup, threads, device };
+        var cmd = new Command("bench", Commands.HelpText.WithExamples("Run a benchmark suite and print its figures",
+            "detrsharp bench detr-step --runs 5", "detrsharp bench detr-step --json --threads 2")) { suiteArg, json, runs, warmup, threads, device };
         cmd.SetAction(parse =>
         {
             var name = parse.GetValue(suiteArg)!;

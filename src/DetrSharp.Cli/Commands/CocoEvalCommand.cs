@@ -25,7 +25,8 @@ public static class CocoEvalCommand
         };
         var noCats = new Option<bool>("--no-cats") { Description = "Category-agnostic matching (pycocotools params.useCats = 0)" };
         var threads = new Option<int>("--threads") { Description = "Worker threads for matching (0 = core count)" };
-        var cmd = new Command("cocoeval", "COCO bbox evaluation with pycocotools' numbers: prints the 12-line summary")
+        var cmd = new Command("cocoeval", HelpText.WithExamples("COCO bbox evaluation with pycocotools' numbers: prints the 12-line summary",
+            "detrsharp cocoeval instances_val2017.json detections.coco.json", "detrsharp cocoeval GT.json RESULTS.json --json stats.json"))
         {
             gtArg, resArg, json, noCats, threads,
         };

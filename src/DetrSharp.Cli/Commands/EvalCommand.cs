@@ -16,7 +16,8 @@ public static class EvalCommand
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
         var topk = new Option<int?>("--topk") { Description = "DETR: detections per image, the N best (query, class) pairs; 0 = one per query (default: the run's model.topk_detections)" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
-        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk, device };
+        var cmd = new Command("eval", HelpText.WithExamples("Evaluate a trained checkpoint with COCO mAP on the validation split",
+            "detrsharp eval --checkpoint runs/detr-shapes/checkpoint.pth", "detrsharp eval --checkpoint runs/mine/checkpoint.pth --data /path/to/coco --json stats.json --ema")) { checkpoint, data, json, ema, topk, device };
         cmd.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();

@@ -27,7 +27,9 @@ public static class PredictCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
         var format = new Option<string>("--format") { Description = "images: NAME.pred.png + NAME.pred.json per image; coco: one COCO results file OUT/detections.coco.json (needs --annotations)", DefaultValueFactory = _ => "images" };
         var annotations = new Option<string?>("--annotations") { Description = "COCO instances JSON whose images (matched by file name) and categories (matched by name) give the ids of `--format coco`" };
-        var cmd = new Command("predict", "Run a trained detector on images") { inputs, checkpoint, output, threshold, ema, device, format, annotations };
+        var cmd = new Command("predict", HelpText.WithExamples("Run a trained detector on images",
+            "detrsharp predict photo.jpg --checkpoint runs/detr-shapes/checkpoint.pth --out predictions",
+            "detrsharp predict val/ --threshold 0 --format coco --annotations instances_val.json --out preds")) { inputs, checkpoint, output, threshold, ema, device, format, annotations };
         cmd.SetAction(parse =>
         {
             double min = parse.GetValue(threshold);
@@ -67,18 +69,19 @@ public static class PredictCommand
                     continue;
                 }
                 var objects = new JsonArray();
+                var boxes = new List<LabeledBox>();
                 for (int i = 0; i < det.Scores.Length; i++)
                 {
                     float x1 = det.BoxesXyxy[i * 4], y1 = det.BoxesXyxy[i * 4 + 1], x2 = det.BoxesXyxy[i * 4 + 2], y2 = det.BoxesXyxy[i * 4 + 3];
                     string name = trained.ClassNames[det.Labels[i]];
-                    ImageDrawing.DrawLabeledBox(image, (int)MathF.Round(x1), (int)MathF.Round(y1), (int)MathF.Round(x2), (int)MathF.Round(y2),
-                        $"{name} {det.Scores[i]:F2}", Rgb.ForClass(det.Labels[i]), thickness: Math.Max(1, Math.Min(image.Width, image.Height) / 200));
+                    boxes.Add(new LabeledBox(x1, y1, x2, y2, det.Labels[i], $"{name} {det.Scores[i]:F2}"));
                     objects.Add(new JsonObject
                     {
                         ["label"] = name, ["score"] = Math.Round(det.Scores[i], 4),
                         ["box_xyxy"] = new JsonArray(Math.Round(x1, 2), Math.Round(y1, 2), Math.Round(x2, 2), Math.Round(y2, 2)),
                     });
                 }
+                ImageDrawing.DrawBoxes(image, boxes);
                 var stem = Path.Combine(outDir, names.For(file));
                 ImageCodec.WritePng(stem + ".pred.png", image);
                 var json = new JsonObject { ["image"] = file, ["width"] = image.Width, ["height"] = image.Height, ["detections"] = objects };

@@ -18,7 +18,9 @@ public static class SynthCommand
         var force = new Option<bool>("--force") { Description = "Regenerate even if the folder already holds this or another dataset" };
         var format = new Option<string>("--format") { Description = "coco: annotations/instances_{train,val}.json + {train,val}/; yolo: data.yaml + images/{train,val} + labels/{train,val} (the same images)", DefaultValueFactory = _ => "coco" };
         format.AcceptOnlyFromAmong("coco", "yolo");
-        var cmd = new Command("synth", "Write the synthetic shapes detection dataset as a COCO folder (or in the YOLO layout)") { output, format, train, val, size, seed, force };
+        var cmd = new Command("synth", HelpText.WithExamples("Write the synthetic shapes detection dataset as a COCO folder (or in the YOLO layout)",
+            "detrsharp synth --out data/shapes", "detrsharp synth --out data/shapes-yolo --format yolo",
+            "detrsharp synth --out data/shapes-256 --train 2000 --val 200 --size 256 --seed 1")) { output, format, train, val, size, seed, force };
         cmd.SetAction(parse =>
         {
             var root = parse.GetValue(output)!;

@@ -39,7 +39,9 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (default: the run folder's, if any)" };
         var restart = new Option<bool>("--restart") { Description = "Start over even if the run folder holds a checkpoint" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
-        var cmd = new Command("train", "Train a detector (default: a small DETR on the built-in synthetic shapes)")
+        var cmd = new Command("train", HelpText.WithExamples("Train a detector (default: a small DETR on the built-in synthetic shapes)",
+            "detrsharp train --time-limit 2 --out runs/try", "detrsharp train --model yolov8 --data /path/to/coco --out runs/mine --epochs 50",
+            "detrsharp train --config my.json --set model.num_queries=50 --print-config"))
         {
             model, device, data, config, output, epochs, batch, lr, lrBackbone, maxSteps, minutes, threads, seed, set, resume, restart, printConfig,
         };
@@ -114,13 +116,17 @@ public static class TrainCommand
         using var detector = DetectorFactory.Build(cfg, data.ClassNames.Count);
         observer.Message($"data: {root} ({data.Train.Count} train / {data.Val.Count} val images, {data.ClassNames.Count} classes); " +
                          $"model: {cfg.Model.Name}, {detector.Module.parameters().Sum(p => p.numel()):N0} parameters; device {cfg.Runtime.Device}; threads {torch.get_num_threads()}");
-        using var trainer = new Trainer(detector, data, cfg, runDir, observer);
+        using var trainer = new Trainer(detector, data, cfg, runDir, new ObserverGroup(observer, new RunPictureWriter(runDir, data, observer.Message)));
         if (resumeFrom != null) trainer.Resume(resumeFrom);
         using var signals = new InterruptSignals(observer.Message);
         try
         {
             var result = observer.Run(() => trainer.Run(signals.Token));
-            if (result != null) ConsoleObserver.PrintSummary(result, runDir, clock.Elapsed, trainer.Progress.Step);
+            if (result != null)
+            {
+                ConsoleObserver.PrintSummary(result, runDir, clock.Elapsed, trainer.Progress.Step);
+                Console.WriteLine($"report: {DetrSharp.Reporting.ReportPage.Write(runDir)} (pictures and tables; `detrsharp report {runDir}` rewrites it)");
+            }
         }
         catch (TrainingInterruptedException e)
         {
