@@ -39,9 +39,16 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (default: the run folder's, if any)" };
         var restart = new Option<bool>("--restart") { Description = "Start over even if the run folder holds a checkpoint" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "Start from these weights (model.init_from): a DetrSharp checkpoint, an official DETR/DINO .pth, an ultralytics .pt, " +
+                          "or a torchvision ResNet state dict (backbone only); class heads of another class count are re-initialised",
+        };
+        var freeze = new Option<string?>("--freeze") { Description = "Do not train these parameters (model.freeze): backbone, or N leading modules (YOLO: model.0..N-1; DETR/DINO: ResNet stem + N-1 stages)" };
         var cmd = new Command("train", "Train a detector (default: a small DETR on the built-in synthetic shapes)")
         {
             model, device, data, config, output, epochs, batch, lr, lrBackbone, maxSteps, minutes, threads, seed, set, resume, restart, printConfig,
+            weights, freeze,
         };
         cmd.SetAction(parse =>
         {
@@ -61,6 +68,8 @@ public static class TrainCommand
             Add("schedule.time_limit_minutes", parse.GetValue(minutes));
             Add("runtime.threads", parse.GetValue(threads));
             Add("runtime.seed", parse.GetValue(seed));
+            AddText("model.init_from", parse.GetValue(weights));
+            AddText("model.freeze", parse.GetValue(freeze));
             overrides.AddRange(SplitSettings(parse.GetValue(set) ?? Array.Empty<string>()));
             var cfg = (fromFile ?? new RunConfig()).With(overrides);
             if (parse.GetValue(printConfig))
@@ -111,7 +120,9 @@ public static class TrainCommand
         torch.manual_seed(cfg.Runtime.Seed);
         torch.set_num_threads(cfg.Runtime.TrainingThreads);
         var data = TrainingData.Open(root, cfg);
-        using var detector = DetectorFactory.Build(cfg, data.ClassNames.Count);
+        // a resumed run's weights come from its checkpoint, not from model.init_from again
+        var buildCfg = resumeFrom != null ? cfg with { Model = cfg.Model with { InitFrom = null } } : cfg;
+        using var detector = DetectorFactory.Build(buildCfg, data.ClassNames.Count, observer.Message);
         observer.Message($"data: {root} ({data.Train.Count} train / {data.Val.Count} val images, {data.ClassNames.Count} classes); " +
                          $"model: {cfg.Model.Name}, {detector.Module.parameters().Sum(p => p.numel()):N0} parameters; device {cfg.Runtime.Device}; threads {torch.get_num_threads()}");
         using var trainer = new Trainer(detector, data, cfg, runDir, observer);

@@ -34,6 +34,10 @@ public sealed class DetrDetector : IDetector
         ];
     }
 
+    /// <summary>The backbone, or its ResNet's stem and first N - 1 stages (see <see cref="Models.Backbone.LeadingPrefixes"/>).</summary>
+    public IReadOnlyList<string> FreezePrefixes(int? leadingModules)
+        => leadingModules is { } n ? Model.Backbone.Backbone.LeadingPrefixes(n).Select(p => "backbone.0." + p).ToList() : ["backbone."];
+
     public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
     {
         using var output = Model.forward(batch.Samples);

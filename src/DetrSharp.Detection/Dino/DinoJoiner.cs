@@ -27,6 +27,9 @@ public sealed class DinoJoiner : nn.Module<NestedTensor, (NestedTensor[] feature
         NumChannels = returnIndices.Select(i => bodyChannels[i]).ToArray();
     }
 
+    /// <summary>The body (child <c>0</c>): a ResNet <see cref="Backbone"/> or another feature extractor.</summary>
+    public nn.Module<NestedTensor, NestedTensor[]> Body => _body;
+
     /// <summary>A ResNet backbone (frozen BN by default, stem and layer1 frozen unless told) returning the given stages (0 = layer1).</summary>
     public static DinoJoiner ResNet(ResNetDepth depth, int[] returnInterimIndices, PositionEmbeddingSineHW position, bool trainBackbone = true,
         bool dilation = false, Device? device = null, ResNetNorm norm = ResNetNorm.Frozen, bool freezeStem = true)
