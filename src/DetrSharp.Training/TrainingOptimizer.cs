@@ -7,7 +7,8 @@ public static class TrainingOptimizer
 {
     /// <summary>
     /// AdamW over the detector's groups: default parameters at optim.lr, the backbone at optim.lr_backbone (0 freezes it,
-    /// as the reference does), no-decay parameters without weight decay.
+    /// as the reference does), no-decay parameters without weight decay;
+    /// each group's lr scaled by its <see cref="ParameterGroup.LrScale"/>.
     /// </summary>
     public static optim.AdamW Create(IDetector detector, OptimConfig c)
     {
@@ -22,13 +23,13 @@ public static class TrainingOptimizer
                     foreach (var p in ps) p.requires_grad = false;
                     break;
                 case ParameterRole.Backbone:
-                    groups.Add(new optim.ParamGroup(ps, lr: c.LrBackbone));
+                    groups.Add(new optim.ParamGroup(ps, lr: c.LrBackbone * g.LrScale));
                     break;
                 case ParameterRole.NoDecay:
-                    groups.Add(new optim.ParamGroup(ps, lr: c.Lr, weight_decay: 0));
+                    groups.Add(new optim.ParamGroup(ps, lr: c.Lr * g.LrScale, weight_decay: 0));
                     break;
                 default:
-                    groups.Add(new optim.ParamGroup(ps, lr: c.Lr));
+                    groups.Add(new optim.ParamGroup(ps, lr: c.Lr * g.LrScale));
                     break;
             }
         }

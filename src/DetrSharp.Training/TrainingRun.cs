@@ -7,12 +7,15 @@ using DetrSharp.Evaluation;
 
 namespace DetrSharp.Training;
 
-/// <summary>The datasets and loaders of a run, from a COCO folder or the synthetic set.</summary>
+/// <summary>The datasets and loaders of a run, from a COCO folder, a YOLO dataset (<see cref="DatasetSource"/>) or the synthetic set.</summary>
 public sealed class TrainingData
 {
     public required CocoDataset Train { get; init; }
     public required CocoDataset Val { get; init; }
+    /// <summary>The file the validation split was read from: its COCO annotations, or the YOLO data.yaml.</summary>
     public required string ValAnnotations { get; init; }
+    /// <summary>Builds the validation ground truth; null reads <see cref="ValAnnotations"/> as a COCO file.</summary>
+    public Func<CocoGroundTruth>? ValGroundTruthSource { get; init; }
     public required DataLoader TrainLoader { get; init; }
     public required DataLoader ValLoader { get; init; }
 
@@ -24,7 +27,7 @@ public sealed class TrainingData
     public IReadOnlyList<string> ClassNames => Train.CategoryNames;
 
     CocoGroundTruth? _gt;
-    public CocoGroundTruth ValGroundTruth => _gt ??= CocoGroundTruth.Load(ValAnnotations);
+    public CocoGroundTruth ValGroundTruth => _gt ??= ValGroundTruthSource?.Invoke() ?? CocoGroundTruth.Load(ValAnnotations);
 
     /// <summary>Finds instances_{split}.json / instances_{split}2017.json and the image folder of a split.</summary>
     public static (string annotations, string images) Locate(string root, string split)
@@ -61,25 +64,27 @@ public sealed class TrainingData
 
     public static TrainingData Open(string root, RunConfig run)
     {
-        var (trainAnn, trainImg) = Locate(root, "train");
-        var (valAnn, valImg) = Locate(root, "val");
+        var source = DatasetSource.Detect(root);
         var config = run.Data;
         var warnings = new ConcurrentQueue<string>();
         var limits = new ImageLimits { MaxPixels = config.MaxImagePixels, Strict = config.Strict, OnWarning = warnings.Enqueue };
         var dsOptions = new CocoDatasetOptions { SkipInvalid = config.SkipBadSamples, ImageLimits = limits };
-        var train = CocoDataset.Load(trainAnn, trainImg, dsOptions);
-        var val = CocoDataset.Load(valAnn, valImg, dsOptions);
+        var trainSplit = source.Open("train", dsOptions, warnings.Enqueue);
+        var valSplit = source.Open("val", dsOptions, warnings.Enqueue);
+        var (train, val) = (trainSplit.Dataset, valSplit.Dataset);
         if (!train.CategoryNames.SequenceEqual(val.CategoryNames))
-            throw new DatasetException($"{valAnn}: categories differ from {trainAnn}", valAnn);
+            throw new DatasetException($"{valSplit.Source}: categories differ from {trainSplit.Source}", valSplit.Source);
         // a bad validation image would otherwise stop the run at its first evaluation, after hours of training
-        if (!config.SkipBadSamples) CheckHeaders(val, limits);
+        // (a YOLO split's headers were all read when it was opened)
+        if (!config.SkipBadSamples && source.Yolo is null) CheckHeaders(val, limits);
         var trainT = DetrTransforms.Train(config.TrainScales, config.MaxSize, config.CropResize, config.CropMin, config.CropMax);
         var valT = DetrTransforms.Val(config.ValSize, config.MaxSize);
         return new TrainingData
         {
             Train = train,
             Val = val,
-            ValAnnotations = valAnn,
+            ValAnnotations = valSplit.Source,
+            ValGroundTruthSource = valSplit.GroundTruth,
             TrainLoader = new DataLoader(train, trainT, new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = true, DropLast = train.Count >= config.BatchSize, Seed = run.Runtime.Seed,

@@ -129,6 +129,25 @@ public class TrainCommandTests(TinyRun tiny)
         Assert.True(text.Length + 20 + 4 + 8 + 1 + 4 <= 80, text);
         Assert.Contains("avg loss", text);
     }
+
+    [Theory]
+    // a time-limited run far from its step count: the bar (and the ETA extrapolated from it) follows the clock
+    [InlineData(100, 1_000_000, 2.5, 10.0, 0.25)]
+    [InlineData(100, 1_000_000, 12.0, 10.0, 1.0)]
+    // steps ahead of the clock, or no time limit: the steps decide
+    [InlineData(900, 1_000, 1.0, 10.0, 0.9)]
+    [InlineData(250, 1_000, 60.0, 0.0, 0.25)]
+    public void TheBarsShareAndEtaRespectTheTimeLimit(long step, long total, double minutes, double limit, double expected)
+    {
+        double share = Commands.ConsoleObserver.RunFraction(step, total, TimeSpan.FromMinutes(minutes), limit);
+        Assert.Equal(expected, share, 1e-12);
+        if (limit > 0 && share is > 0 and < 1 && share * limit > step * limit / total)
+        {
+            // the remaining time a linear extrapolation of the share gives is what is left of the limit
+            double eta = minutes / share * (1 - share);
+            Assert.Equal(limit - minutes, eta, 1e-9);
+        }
+    }
 }
 
 /// <summary>Console error lines carry no .NET parameter names.</summary>

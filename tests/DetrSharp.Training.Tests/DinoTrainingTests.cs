@@ -34,6 +34,24 @@ public class DinoTrainingTests : IClassFixture<TinyData>
     }
 
     [Fact]
+    public void SamplingOffsetsTrainAtTheLinearProjectionMultiple()
+    {
+        var cfg = TinyDino(_data.Root, ("optim.lr", 2e-4), ("optim.lr_backbone", 1e-5));
+        Assert.Equal(0.1, ((DinoConfig)cfg.Model).LrLinearProjMult);
+        using var det = DetectorFactory.Build(cfg, 5);
+        using var opt = TrainingOptimizer.Create(det, cfg.Optim);
+        var lrOf = new Dictionary<Tensor, double>(ReferenceEqualityComparer.Instance);
+        foreach (var g in opt.param_groups) foreach (var p in g.@params) lrOf[p] = g.lr;
+        var named = det.Module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        Assert.Contains(named, p => p.name.Contains("sampling_offsets"));
+        foreach (var (name, p) in named)
+        {
+            double want = name.StartsWith("backbone.") ? 1e-5 : name.Contains("sampling_offsets") || name.Contains("reference_points") ? 2e-5 : 2e-4;
+            Assert.True(Math.Abs(lrOf[p] - want) < 1e-12, $"{name}: lr {lrOf[p]}, expected {want}");
+        }
+    }
+
+    [Fact]
     public void LossFallsAndValidationBeatsTheUntrainedModel()
     {
         var cfg = TinyDino(_data.Root, ("schedule.epochs", 60), ("schedule.max_steps", 60), ("schedule.warmup_steps", 10),

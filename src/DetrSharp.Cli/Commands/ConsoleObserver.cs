@@ -58,12 +58,17 @@ public sealed class ConsoleObserver : ITrainingObserver
         Message($"training: up to {totalSteps} steps ({_epochs} epochs) from step {start.Step}{limit}");
     }
 
-    /// <summary>The share of the run done: steps of the total, or (with a time limit) time of the limit, whichever is more.</summary>
-    double Fraction(long step, long totalSteps)
+    double Fraction(long step, long totalSteps) => RunFraction(step, totalSteps, _clock.Elapsed, _timeLimitMinutes);
+
+    /// <summary>
+    /// The share of the run done, which the bar shows and its ETA extrapolates: steps of the total, or (with a time
+    /// limit) time of the limit, whichever is more — a time-limited run ends at the limit, not after its steps. A
+    /// resumed run's time limit counts from its restart, as the trainer's does.
+    /// </summary>
+    public static double RunFraction(long step, long totalSteps, TimeSpan elapsed, double timeLimitMinutes)
     {
         double bySteps = totalSteps > 0 ? (double)step / totalSteps : 0;
-        // a resumed run's time limit counts from its restart, as the trainer's does; so does its share of the steps
-        double byTime = _timeLimitMinutes > 0 ? _clock.Elapsed.TotalMinutes / _timeLimitMinutes : 0;
+        double byTime = timeLimitMinutes > 0 ? elapsed.TotalMinutes / timeLimitMinutes : 0;
         return Math.Clamp(Math.Max(bySteps, byTime), 0, 1);
     }
 

@@ -11,7 +11,7 @@ public static class EvalCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint written by `detrsharp train`", DefaultValueFactory = _ => Path.Combine(TrainCommand.DefaultRunDir, Checkpoint.FileName) };
-        var data = new Option<string?>("--data") { Description = "COCO folder (default: the dataset the checkpoint was trained on)" };
+        var data = new Option<string?>("--data") { Description = "COCO folder, YOLO data.yaml or a folder holding data.yaml (default: the dataset the checkpoint was trained on)" };
         var json = new Option<string?>("--json") { Description = "Write the 12 stats and per-category AP to this file" };
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
         var topk = new Option<int?>("--topk") { Description = "DETR: detections per image, the N best (query, class) pairs; 0 = one per query (default: the run's model.topk_detections)" };

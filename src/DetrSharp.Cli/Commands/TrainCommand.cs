@@ -24,7 +24,7 @@ public static class TrainCommand
     {
         var model = new Option<string?>("--model") { Description = $"Detector family: {string.Join(", ", DetectorRegistry.Names)} (config model.name)" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (config runtime.device)" };
-        var data = new Option<string?>("--data") { Description = "COCO folder (annotations/instances_{train,val}[2017].json + images); default: the synthetic shapes set" };
+        var data = new Option<string?>("--data") { Description = "COCO folder (annotations/instances_{train,val}[2017].json + images), YOLO data.yaml, or a folder holding data.yaml; default: the synthetic shapes set" };
         var config = new Option<string?>("--config") { Description = "JSON config file with the sections model, data, optim, schedule, eval, runtime (see --print-config)" };
         var output = new Option<string?>("--out") { Description = "Run folder: checkpoint.pth, log.jsonl, config.json, eval.json (default: runs/MODEL-shapes)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (schedule.epochs)" };

@@ -40,7 +40,19 @@ public sealed class CocoDataset
         return new CocoDataset(index, annotationFile, imageDirectory, options);
     }
 
-    /// <summary>The COCO instances file the dataset was read from.</summary>
+    /// <summary>
+    /// As <see cref="FromInstances(CocoInstances, string, string, CocoDatasetOptions?)"/>, listing first in
+    /// <see cref="Problems"/> the records another layout's reader (YOLO) already left out.
+    /// </summary>
+    internal static CocoDataset FromInstances(CocoInstances instances, string source, string imageDirectory,
+        CocoDatasetOptions options, IReadOnlyList<DatasetException> earlierProblems)
+    {
+        var index = CocoIndexBuilder.Build(instances, source, imageDirectory, options);
+        if (earlierProblems.Count > 0) index = index with { Problems = [.. earlierProblems, .. index.Problems] };
+        return new CocoDataset(index, source, imageDirectory, options);
+    }
+
+    /// <summary>The COCO instances file the dataset was read from (a YOLO dataset's data.yaml).</summary>
     public string AnnotationFile { get; }
     /// <summary>The folder image file names are relative to.</summary>
     public string ImageDirectory { get; }

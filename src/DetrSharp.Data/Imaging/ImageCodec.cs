@@ -59,13 +59,20 @@ public static class ImageCodec
     public static (int Width, int Height) ReadSize(string path, ImageLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        limits ??= ImageLimits.Default;
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
+        return ReadSize(ReadFile(path), path, limits ?? ImageLimits.Default);
+    }
+
+    static byte[] ReadFile(string path)
+    {
+        try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ImageDecodeException(path, e.Message, e);
         }
+    }
+
+    static (int Width, int Height) ReadSize(byte[] data, string path, ImageLimits limits)
+    {
         return ImageFormatDetector.Detect(data) switch
         {
             ImageFormat.Jpeg => JpegDecoder.ReadSize(data, path, limits),
@@ -74,6 +81,23 @@ public static class ImageCodec
                 ? "the file is empty"
                 : $"not a JPEG or PNG (starts {Convert.ToHexString(data[..Math.Min(8, data.Length)])})"),
         };
+    }
+
+    /// <summary>
+    /// The size of the picture <see cref="Decode(string, ImageLimits, bool)"/> returns, from the header alone: with
+    /// <paramref name="applyExifOrientation"/> a JPEG whose EXIF orientation is 5-8 (a quarter turn) reads with width
+    /// and height swapped.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">Unreadable, not JPEG/PNG, a bad header, or larger than the limits.</exception>
+    public static (int Width, int Height) ReadSize(string path, ImageLimits? limits, bool applyExifOrientation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var data = ReadFile(path);
+        var (w, h) = ReadSize(data, path, limits ?? ImageLimits.Default);
+        if (!applyExifOrientation || ImageFormatDetector.Detect(data) != ImageFormat.Jpeg) return (w, h);
+        var header = JpegHeaderScanner.Scan(data);
+        if (header.ExifOffset < 0) return (w, h);
+        return ExifOrientation.Read(data.AsSpan(header.ExifOffset, header.ExifLength)) >= 5 ? (h, w) : (w, h);
     }
 
     /// <summary>Encodes an image as an 8-bit RGB PNG.</summary>

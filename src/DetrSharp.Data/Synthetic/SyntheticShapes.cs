@@ -13,17 +13,19 @@ namespace DetrSharp.Data.Synthetic;
 /// ROOT/val/000001.png ...              ROOT/annotations/instances_val.json
 /// </code>
 /// Category ids start at 1 (circle = 1 ... cross = 5); image and annotation ids start at 1 in each split.
+/// With <see cref="SyntheticShapesOptions.Format"/> = <see cref="SyntheticShapesFormat.Yolo"/> the same images are
+/// written in the YOLO layout instead (<see cref="SyntheticYoloLayout"/>).
 /// Deterministic: each image is rendered from a hash of (seed, split, index), so the files are byte-identical for the
 /// same settings whatever the parallelism, and the val split does not depend on the train count.
 /// </summary>
 public static class SyntheticShapes
 {
-    const string Generator = "DetrSharp.SyntheticShapes";
+    internal const string Generator = "DetrSharp.SyntheticShapes";
     const int FormatVersion = 1;
     // Noisy textures barely compress: Huffman-only coding of SUB/UP-filtered rows is as small as full deflate
     // and several times faster to write and to read back.
     const int PngCompressionLevel = 1, PngHuffmanOnly = 2, PngFilterSubUp = 16 | 32;
-    static readonly string[] Splits = ["train", "val"];
+    internal static readonly string[] Splits = ["train", "val"];
 
     /// <summary>Class names in category id order (category id = index + 1).</summary>
     public static IReadOnlyList<string> ClassNames => ShapeGeometry.Names;
@@ -54,9 +56,10 @@ public static class SyntheticShapes
         ArgumentException.ThrowIfNullOrEmpty(root);
         options ??= new SyntheticShapesOptions();
         options.Validate();
+        bool yolo = options.Format == SyntheticShapesFormat.Yolo;
         if (!options.Force)
         {
-            var existing = Inspect(root, options);
+            var existing = yolo ? SyntheticYoloLayout.Inspect(root, options) : Inspect(root, options);
             if (existing.Complete) return existing.Result!;
             if (existing.Conflict is not null)
                 throw new InvalidOperationException($"'{root}' already holds {existing.Conflict}; use --force (SyntheticShapesOptions.Force) to overwrite it");
@@ -67,23 +70,27 @@ public static class SyntheticShapes
         foreach (var split in Splits)
         {
             int n = split == "train" ? options.TrainImages : options.ValImages;
-            Directory.CreateDirectory(ImageDirectory(root, split));
-            written[split] = RenderSplit(root, split, n, options);
+            var directory = yolo ? SyntheticYoloLayout.ImageDirectory(root, split) : ImageDirectory(root, split);
+            Directory.CreateDirectory(directory);
+            written[split] = RenderSplit(directory, split, n, options);
             counts[split] = (n, written[split].Annotations!.Count);
         }
-        Directory.CreateDirectory(Path.Combine(root, "annotations"));
-        foreach (var split in Splits) written[split].Write(AnnotationFile(root, split));
+        if (yolo) SyntheticYoloLayout.Write(root, written, options);
+        else
+        {
+            Directory.CreateDirectory(Path.Combine(root, "annotations"));
+            foreach (var split in Splits) written[split].Write(AnnotationFile(root, split));
+        }
         return new SyntheticShapesResult(root, true, counts["train"].Images, counts["val"].Images, counts["train"].Objects, counts["val"].Objects);
     }
 
-    static CocoInstances RenderSplit(string root, string split, int count, SyntheticShapesOptions options)
+    static CocoInstances RenderSplit(string directory, string split, int count, SyntheticShapesOptions options)
     {
         var objects = new IReadOnlyList<SyntheticObject>[count];
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
-        var directory = ImageDirectory(root, split);
         Parallel.For(0, count, parallel, i =>
         {
             var scene = SceneRenderer.Render(options.ImageSize, ImageSeed(options.Seed, split, i), options.MaxObjects);
@@ -121,7 +128,7 @@ public static class SyntheticShapes
 
     static string FileName(int index) => $"{index + 1:D6}.png";
 
-    static JsonObject Info(string split, int count, SyntheticShapesOptions o) => new()
+    internal static JsonObject Info(string split, int count, SyntheticShapesOptions o) => new()
     {
         ["description"] = "DetrSharp synthetic shapes",
         ["generator"] = Generator,
@@ -133,7 +140,7 @@ public static class SyntheticShapes
         ["max_objects"] = o.MaxObjects,
     };
 
-    sealed record Inspection(bool Complete, string? Conflict, SyntheticShapesResult? Result);
+    internal sealed record Inspection(bool Complete, string? Conflict, SyntheticShapesResult? Result);
 
     /// <summary>Whether the folder already holds this dataset complete, something that must not be overwritten silently, or nothing usable.</summary>
     static Inspection Inspect(string root, SyntheticShapesOptions options)

@@ -18,6 +18,9 @@ public sealed class SyntheticShapesOptions
     /// <summary>Most shapes drawn per image (default 6; at least one always survives occlusion).</summary>
     public int MaxObjects { get; init; } = 6;
 
+    /// <summary>The layout written: a COCO folder (default) or the YOLO layout (data.yaml, images/, labels/).</summary>
+    public SyntheticShapesFormat Format { get; init; } = SyntheticShapesFormat.Coco;
+
     /// <summary>Regenerate even when the folder already holds this dataset, or holds something else.</summary>
     public bool Force { get; init; }
 

@@ -15,11 +15,11 @@ public sealed class DINO : nn.Module
     readonly DinoTransformer _transformer;
     readonly Embedding _labelEnc;
     readonly ModuleList<Sequential> _inputProj;
-    readonly DinoJoiner _backbone;
+    readonly Joiner _backbone;
     readonly ModuleList<MLP> _bboxEmbed;
     readonly ModuleList<Linear> _classEmbed;
 
-    public DINO(DinoJoiner backbone, DinoConfig config, Device? device = null) : base("DINO")
+    public DINO(Joiner backbone, DinoConfig config, Device? device = null) : base("DINO")
     {
         config.ValidateModel();
         Config = config;
@@ -39,7 +39,7 @@ public sealed class DINO : nn.Module
 
         _transformer = register_module("transformer", new DinoTransformer(config, encBbox, encClass, device));
         _labelEnc = register_module("label_enc", nn.Embedding(config.LabelbookSize + 1, d, device: device));
-        var channels = backbone.NumChannels;
+        var channels = backbone.Channels;
         if (config.NumFeatureLevels < channels.Length)
             throw new ArgumentException($"DINO: {config.NumFeatureLevels} feature levels but the backbone returns {channels.Length}", nameof(config));
         var projections = new List<Sequential>();
@@ -67,7 +67,7 @@ public sealed class DINO : nn.Module
 
     public DinoConfig Config { get; }
     public DinoTransformer Transformer => _transformer;
-    public DinoJoiner Backbone => _backbone;
+    public Joiner Backbone => _backbone;
     public Embedding LabelEnc => _labelEnc;
 
     static MLP Copy(MLP source, Device? device)
@@ -114,7 +114,7 @@ public sealed class DINO : nn.Module
             var mask = NestedTensor.ResizeMask(imageMask, src.size(2), src.size(3));
             srcs.Add(src);
             masks.Add(mask);
-            pos.Add(_backbone.Position.Encode(mask));
+            pos.Add(_backbone.Encode(new NestedTensor(src, mask))); // not disposed: src and mask are the level's
         }
         return (srcs.ToArray(), masks.ToArray(), pos.ToArray());
     }

@@ -3,7 +3,7 @@ using DetrSharp.Torch;
 
 namespace DetrSharp.Detection.Dino;
 
-/// <summary>build_dino for a ResNet backbone: the body, PositionEmbeddingSineHW(hidden / 2, temperatures, normalised), the model.</summary>
+/// <summary>build_dino for a ResNet backbone: the body, PositionEmbeddingSine(hidden / 2, temperatures per axis, normalised), the model.</summary>
 public static class DinoBuilder
 {
     /// <summary>The model of <paramref name="config"/>, its body model.backbone with model.backbone_norm and model.freeze_stem.</summary>
@@ -16,8 +16,8 @@ public static class DinoBuilder
     /// <param name="trainBackbone">false freezes the whole body (lr_backbone 0); true freezes the stem and layer1 as the reference</param>
     public static DINO Build(DinoConfig config, ResNetDepth depth = ResNetDepth.ResNet50, bool trainBackbone = true, Device? device = null)
     {
-        var position = new PositionEmbeddingSineHW(config.HiddenDim / 2, config.PeTemperatureH, config.PeTemperatureW, normalize: true);
-        var joiner = DinoJoiner.ResNet(depth, config.ReturnInterimIndices, position, trainBackbone, device: device,
+        var position = new PositionEmbeddingSine(config.HiddenDim / 2, config.PeTemperatureH, normalize: true, temperatureW: config.PeTemperatureW);
+        var joiner = Joiner.ResNet(depth, config.ReturnInterimIndices, position, trainBackbone, device: device,
             norm: config.BackboneNorm, freezeStem: config.FreezeStem);
         return new DINO(joiner, config, device);
     }

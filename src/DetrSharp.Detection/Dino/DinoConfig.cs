@@ -106,6 +106,10 @@ public sealed record DinoConfig : ModelConfig
     public double BboxLossCoef { get; init; } = 5;
     public double GiouLossCoef { get; init; } = 2;
 
+    // ---- optimisation ----------------------------------------------------------------------------------------------
+    /// <summary>lr_linear_proj_mult: the sampling offsets and reference-point projections train at lr × this (DINO's 0.1).</summary>
+    public double LrLinearProjMult { get; init; } = 0.1;
+
     // ---- post-processing ------------------------------------------------------------------------------------------
     /// <summary>num_select: the best (query, class) pairs kept per image.</summary>
     public int NumSelect { get; init; } = 100;
@@ -131,6 +135,7 @@ public sealed record DinoConfig : ModelConfig
         ConfigException.Check(DnLabelNoiseRatio is >= 0 and <= 2 && double.IsFinite(DnLabelNoiseRatio), $"model.dn_label_noise_ratio must be in [0, 2]; got {DnLabelNoiseRatio}");
         ConfigException.NonNegative(DnBoxNoiseScale, "model.dn_box_noise_scale");
         ConfigException.Check(FocalAlpha is >= 0 and <= 1, $"model.focal_alpha must be in [0, 1]; got {FocalAlpha}");
+        ConfigException.Check(LrLinearProjMult is > 0 and <= 10, $"model.lr_linear_proj_mult must be in (0, 10]; got {LrLinearProjMult}");
         ConfigException.NonNegative(SetCostClass, "model.set_cost_class");
         ConfigException.NonNegative(SetCostBbox, "model.set_cost_bbox");
         ConfigException.NonNegative(SetCostGiou, "model.set_cost_giou");

@@ -30,9 +30,13 @@ public sealed class DinoDetector : IDetector
     {
         var named = Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         static bool IsBackbone(string name) => name.StartsWith("backbone.", StringComparison.Ordinal);
+        // DINO's lr_linear_proj_names: the deformable attention's sampling offsets and the reference-point projections
+        static bool IsLinearProj(string name) => name.Contains("sampling_offsets", StringComparison.Ordinal) || name.Contains("reference_points", StringComparison.Ordinal);
         return
         [
-            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name) && !IsLinearProj(p.name)).Select(p => (p.name, p.parameter)).ToList()),
+            new ParameterGroup(ParameterRole.Default, named.Where(p => !IsBackbone(p.name) && IsLinearProj(p.name)).Select(p => (p.name, p.parameter)).ToList(),
+                _config.LrLinearProjMult),
             new ParameterGroup(ParameterRole.Backbone, named.Where(p => IsBackbone(p.name)).Select(p => (p.name, p.parameter)).ToList()),
         ];
     }
@@ -45,7 +49,7 @@ public sealed class DinoDetector : IDetector
     public IReadOnlyList<string> FreezePrefixes(int? leadingModules)
     {
         if (leadingModules is not { } n) return ["backbone."];
-        if (Model.Backbone.Body is not Models.Backbone resnet)
+        if (Model.Backbone.Backbone is not { } resnet)
             throw new NotSupportedException("dino: --freeze N counts the stages of a ResNet backbone, and this model's backbone is not one; use --freeze backbone");
         return resnet.LeadingPrefixes(n).Select(p => "backbone.0." + p).ToList();
     }

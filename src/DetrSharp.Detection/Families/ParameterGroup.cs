@@ -13,5 +13,8 @@ public enum ParameterRole
     NoDecay,
 }
 
-/// <summary>Parameters that share a role, with their state_dict names (for messages and freezing).</summary>
-public sealed record ParameterGroup(ParameterRole Role, IReadOnlyList<(string Name, Tensor Parameter)> Parameters);
+/// <summary>
+/// Parameters that share a role, with their state_dict names (for messages and freezing). <paramref name="LrScale"/>
+/// multiplies the role's learning rate (DINO's sampling offsets and reference points train at lr × lr_linear_proj_mult).
+/// </summary>
+public sealed record ParameterGroup(ParameterRole Role, IReadOnlyList<(string Name, Tensor Parameter)> Parameters, double LrScale = 1.0);

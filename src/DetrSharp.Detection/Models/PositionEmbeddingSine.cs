@@ -8,6 +8,7 @@ namespace DetrSharp.Detection.Models;
 /// value (fully padded rows/columns are 0); with normalize, counts are divided by the last one (+1e-6) and
 /// scaled to [0, scale]. Channels: y features first, then x; in each, sin and cos interleaved
 /// (channel 2i = sin, 2i + 1 = cos, frequency temperature^(2⌊i/2⌋ / num_pos_feats)). No parameters.
+/// DINO's <c>PositionEmbeddingSineHW</c> is this encoding with a temperature per axis (its configs use 20 for both).
 /// </summary>
 public sealed class PositionEmbeddingSine : PositionEmbedding
 {
@@ -17,7 +18,8 @@ public sealed class PositionEmbeddingSine : PositionEmbedding
     /// <param name="temperature">the base of the frequencies (10000)</param>
     /// <param name="normalize">normalise the counts to [0, scale]</param>
     /// <param name="scale">the normalised range; only with normalize; 2π when null</param>
-    public PositionEmbeddingSine(long numPosFeats = 64, double temperature = 10000, bool normalize = false, double? scale = null)
+    /// <param name="temperatureW">the x features' base when it differs from the y features' (DINO's temperatureW)</param>
+    public PositionEmbeddingSine(long numPosFeats = 64, double temperature = 10000, bool normalize = false, double? scale = null, double? temperatureW = null)
         : base(nameof(PositionEmbeddingSine), numPosFeats)
     {
         if (numPosFeats % 2 != 0)
@@ -25,12 +27,16 @@ public sealed class PositionEmbeddingSine : PositionEmbedding
         if (scale is not null && !normalize)
             throw new ArgumentException("PositionEmbeddingSine: normalize should be True if scale is passed", nameof(scale));
         Temperature = temperature;
+        TemperatureW = temperatureW ?? temperature;
         Normalize = normalize;
         Scale = scale ?? 2 * Math.PI;
     }
 
-    /// <summary>The base of the frequencies.</summary>
+    /// <summary>The base of the frequencies (of the y features when <see cref="TemperatureW"/> differs).</summary>
     public double Temperature { get; }
+
+    /// <summary>The base of the x features' frequencies.</summary>
+    public double TemperatureW { get; }
 
     /// <summary>Whether the counts are normalised to [0, <see cref="Scale"/>].</summary>
     public bool Normalize { get; }
@@ -63,9 +69,8 @@ public sealed class PositionEmbeddingSine : PositionEmbedding
             xEmbed = xEmbed.div(xEmbed[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(-1)].add(Eps)).mul(Scale);
         }
         // y's features first, then x's, as the reference's cat((pos_y, pos_x), dim=3)
-        var yx = torch.stack(new[] { yEmbed, xEmbed }, -1);                    // [B, H, W, 2]
-        var pos = SineEncoding.Encode(yx, NumPosFeats, Temperature)            // [B, H, W, 2, F]
-            .flatten(-2).permute(0, 3, 1, 2);                                  // [B, 2F, H, W]
-        return scope.MoveToOuter(pos);
+        var posY = SineEncoding.Encode(yEmbed, NumPosFeats, Temperature);      // [B, H, W, F]
+        var posX = SineEncoding.Encode(xEmbed, NumPosFeats, TemperatureW);     // [B, H, W, F]
+        return scope.MoveToOuter(torch.cat(new[] { posY, posX }, 3).permute(0, 3, 1, 2)); // [B, 2F, H, W]
     }
 }

@@ -5,7 +5,10 @@ namespace DetrSharp.Training;
 /// <summary>The <c>data</c> section: where the images come from, how they are augmented and batched.</summary>
 public sealed record DataConfig
 {
-    /// <summary>A COCO folder (annotations/instances_{train,val}[2017].json + image folders); null = the built-in synthetic set.</summary>
+    /// <summary>
+    /// A COCO folder (annotations/instances_{train,val}[2017].json + image folders), a YOLO data.yaml, or a folder
+    /// holding data.yaml (<see cref="DatasetSource"/>); null = the built-in synthetic set.
+    /// </summary>
     public string? Path { get; init; }
     /// <summary>Images of the synthetic set (when <see cref="Path"/> is null).</summary>
     public int SynthTrain { get; init; } = 1000;
@@ -32,7 +35,7 @@ public sealed record DataConfig
 
     public void Validate()
     {
-        ConfigException.Check(Path == null || Path.Trim().Length > 0, "data.path must name a COCO folder, or be null for the synthetic set");
+        ConfigException.Check(Path == null || Path.Trim().Length > 0, "data.path must name a COCO folder, a YOLO data.yaml or a folder holding one, or be null for the synthetic set");
         ConfigException.Check(SynthTrain > 0 && SynthVal > 0, $"data.synth_train and data.synth_val must be positive; got {SynthTrain} and {SynthVal}");
         ConfigException.Check(SynthSize is >= 32 and <= 4096, $"data.synth_size must be in [32, 4096]; got {SynthSize}");
         ConfigException.Check(BatchSize > 0, $"data.batch_size must be positive; got {BatchSize}");

@@ -57,8 +57,8 @@ public class DinoForwardFixtureTests
         var features = f.Inputs.GetProperty("features").EnumerateArray().Select(ModelFixtureTensors.ToTensor).ToArray(); // each [B, C_l, H_l, W_l]
         var channels = f.Inputs.GetProperty("backbone_channels").EnumerateArray().Select(c => c.GetInt64()).ToArray();
         var body = new FixedFeatureBody(features);
-        var position = new PositionEmbeddingSineHW(config.HiddenDim / 2, config.PeTemperatureH, config.PeTemperatureW, normalize: true);
-        var joiner = new DinoJoiner(body, channels, Enumerable.Range(0, channels.Length).ToArray(), position);
+        var position = new PositionEmbeddingSine(config.HiddenDim / 2, config.PeTemperatureH, normalize: true, temperatureW: config.PeTemperatureW);
+        var joiner = new Joiner(body, channels, position);
         var model = new DINO(joiner, config);
         var weights = Path.Combine(Path.GetDirectoryName(f.Path)!, f.Inputs.GetProperty("state_dict_file").GetString()!);
         var result = model.load_state_dict(weights, strict: true);

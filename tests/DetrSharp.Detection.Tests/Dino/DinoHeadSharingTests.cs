@@ -63,7 +63,7 @@ public class DinoFiveScaleTests
             NumFeatureLevels = 5, ReturnInterimIndices = [0, 1, 2, 3],
         };
         using var model = DinoBuilder.Build(config, ResNetDepth.ResNet18);
-        Assert.Equal(new long[] { 64, 128, 256, 512 }, model.Backbone.NumChannels);
+        Assert.Equal(new long[] { 64, 128, 256, 512 }, model.Backbone.Channels);
         Assert.Equal(new long[] { 5, 256 }, model.Transformer.LevelEmbed.shape);
         model.eval();
         using var noGrad = torch.no_grad();
