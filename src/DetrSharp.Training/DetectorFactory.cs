@@ -7,9 +7,11 @@ public static class DetectorFactory
 {
     /// <summary>
     /// The family's detector for <paramref name="numClasses"/> classes on runtime.device (an error when that device is
-    /// CUDA and libtorch has none), started from model.init_from when set (loaded non-strictly).
+    /// CUDA and libtorch has none), started from model.init_from when set (<see cref="InitialWeights"/>: matching tensors
+    /// loaded, class heads of another class count left at the family's init), with model.freeze's parameters frozen
+    /// (<see cref="ParameterFreeze"/>). <paramref name="report"/> receives what was loaded and frozen.
     /// </summary>
-    public static IDetector Build(RunConfig config, int numClasses)
+    public static IDetector Build(RunConfig config, int numClasses, Action<string>? report = null)
     {
         config.Runtime.CheckDeviceAvailable();
         var family = DetectorRegistry.Get(config.Model.Name);
@@ -21,12 +23,15 @@ public static class DetectorFactory
         });
         try
         {
-            if (config.Model.InitFrom is { } path)
+            if (config.Model.InitFrom is { Length: > 0 } path)
             {
-                var result = detector.Module.load_state_dict(path, strict: false);
-                if (result.missing_keys.Count == detector.Module.state_dict().Count)
-                    throw new ArgumentException($"{path}: no key of the checkpoint matches the {family.Name} model ({result})");
+                // (loaded whether or not anyone reads the report)
+                var loaded = InitialWeights.Load(detector, model, path);
+                report?.Invoke(loaded.Summary());
             }
+            var frozen = ParameterFreeze.Apply(detector, config.Model.Freeze);
+            if (frozen.Count > 0)
+                report?.Invoke($"freeze {config.Model.Freeze}: {frozen.Count} parameter tensors frozen ({frozen[0]} .. {frozen[^1]})");
             return detector;
         }
         catch

@@ -24,7 +24,7 @@ public class DinoTrainingTests : IClassFixture<TinyData>
     }
 
     /// <summary>The tiny data's run with model.name dino (its recipe), a tiny DINO, and the tiny data and runtime sections.</summary>
-    static RunConfig TinyDino(string root, params (string key, object value)[] settings)
+    internal static RunConfig TinyDino(string root, params (string key, object value)[] settings)
     {
         var tiny = TinyData.Config(root);
         var cfg = tiny.With([("model.name", "dino")]) with { Data = tiny.Data, Runtime = tiny.Runtime };

@@ -39,11 +39,19 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (default: the run folder's, if any)" };
         var restart = new Option<bool>("--restart") { Description = "Start over even if the run folder holds a checkpoint" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "Start from these weights (model.init_from): a DetrSharp checkpoint, an official DETR/DINO .pth, an ultralytics .pt, " +
+                          "or a torchvision ResNet state dict (backbone only); class heads of another class count are re-initialised",
+        };
+        var freeze = new Option<string?>("--freeze") { Description = "Do not train these parameters (model.freeze): backbone, or N leading modules (YOLO: model.0..N-1; DETR/DINO: ResNet stem + N-1 stages)" };
         var cmd = new Command("train", HelpText.WithExamples("Train a detector (default: a small DETR on the built-in synthetic shapes)",
             "detrsharp train --time-limit 2 --out runs/try", "detrsharp train --model yolov8 --data /path/to/coco --out runs/mine --epochs 50",
-            "detrsharp train --config my.json --set model.num_queries=50 --print-config"))
+            "detrsharp train --config my.json --set model.num_queries=50 --print-config",
+            "detrsharp train --model yolov8 --data my/data.yaml --weights yolov8n.pt --freeze 10"))
         {
             model, device, data, config, output, epochs, batch, lr, lrBackbone, maxSteps, minutes, threads, seed, set, resume, restart, printConfig,
+            weights, freeze,
         };
         cmd.SetAction(parse =>
         {
@@ -63,6 +71,8 @@ public static class TrainCommand
             Add("schedule.time_limit_minutes", parse.GetValue(minutes));
             Add("runtime.threads", parse.GetValue(threads));
             Add("runtime.seed", parse.GetValue(seed));
+            AddText("model.init_from", parse.GetValue(weights));
+            AddText("model.freeze", parse.GetValue(freeze));
             overrides.AddRange(SplitSettings(parse.GetValue(set) ?? Array.Empty<string>()));
             var cfg = (fromFile ?? new RunConfig()).With(overrides);
             if (parse.GetValue(printConfig))
@@ -113,7 +123,9 @@ public static class TrainCommand
         torch.manual_seed(cfg.Runtime.Seed);
         torch.set_num_threads(cfg.Runtime.TrainingThreads);
         var data = TrainingData.Open(root, cfg);
-        using var detector = DetectorFactory.Build(cfg, data.ClassNames.Count);
+        // a resumed run's weights come from its checkpoint, not from model.init_from again
+        var buildCfg = resumeFrom != null ? cfg with { Model = cfg.Model with { InitFrom = null } } : cfg;
+        using var detector = DetectorFactory.Build(buildCfg, data.ClassNames.Count, observer.Message);
         observer.Message($"data: {root} ({data.Train.Count} train / {data.Val.Count} val images, {data.ClassNames.Count} classes); " +
                          $"model: {cfg.Model.Name}, {detector.Module.parameters().Sum(p => p.numel()):N0} parameters; device {cfg.Runtime.Device}; threads {torch.get_num_threads()}");
         using var trainer = new Trainer(detector, data, cfg, runDir, new ObserverGroup(observer, new RunPictureWriter(runDir, data, observer.Message)));

@@ -63,6 +63,8 @@ public static class ConfigJson
                 throw new ConfigException($"{key} must be one of {string.Join(", ", valid)}; got {value?.ToJsonString() ?? "null"}");
             return;
         }
+        // a key with its own converter (model.freeze: text or a number) is read by it
+        if (prop.CustomConverter != null) return;
         try { value.Deserialize(prop.PropertyType, Options); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

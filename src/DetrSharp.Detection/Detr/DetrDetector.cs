@@ -34,6 +34,15 @@ public sealed class DetrDetector : IDetector
         ];
     }
 
+    /// <summary>The backbone, or its ResNet's stem and first N - 1 stages (see <see cref="Models.Backbone.LeadingPrefixes"/>).</summary>
+    public IReadOnlyList<string> FreezePrefixes(int? leadingModules)
+    {
+        if (leadingModules is not { } n) return ["backbone."];
+        if (Model.Backbone.Backbone is not { } resnet)
+            throw new NotSupportedException("detr: --freeze N counts the stages of a ResNet backbone, and this model's backbone is not one; use --freeze backbone");
+        return resnet.LeadingPrefixes(n).Select(p => "backbone.0." + p).ToList();
+    }
+
     public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
     {
         using var output = Model.forward(batch.Samples);

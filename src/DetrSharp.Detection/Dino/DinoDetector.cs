@@ -45,6 +45,15 @@ public sealed class DinoDetector : IDetector
     /// The denoising queries of the batch's targets (in training, dn_number &gt; 0 and some object in the batch), the
     /// forward with them, and DINO's criterion: every named loss (main, _i, _interm, _dn, _dn_i).
     /// </summary>
+    /// <summary>The backbone, or its ResNet's stem and first N - 1 stages (see <see cref="Models.Backbone.LeadingPrefixes"/>).</summary>
+    public IReadOnlyList<string> FreezePrefixes(int? leadingModules)
+    {
+        if (leadingModules is not { } n) return ["backbone."];
+        if (Model.Backbone.Backbone is not { } resnet)
+            throw new NotSupportedException("dino: --freeze N counts the stages of a ResNet backbone, and this model's backbone is not one; use --freeze backbone");
+        return resnet.LeadingPrefixes(n).Select(p => "backbone.0." + p).ToList();
+    }
+
     public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
     {
         bool training = Model.training;

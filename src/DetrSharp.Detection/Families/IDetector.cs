@@ -26,4 +26,15 @@ public interface IDetector : IDisposable
 
     /// <summary>The trainable parameters by the learning rate and decay they take.</summary>
     IReadOnlyList<ParameterGroup> ParameterGroups();
+
+    /// <summary>
+    /// State-dict name prefixes that <c>--freeze</c> (model.freeze) freezes: with <paramref name="leadingModules"/> null the
+    /// backbone (DETR, DINO: <c>backbone.</c>, the parameters of role Backbone; YOLO: the YAML's backbone rows), else the
+    /// family's first N modules (YOLO: <c>model.0.</c> .. <c>model.{N-1}.</c> as ultralytics' freeze=N; DETR, DINO: the
+    /// ResNet's stem and stages as detectron2's FREEZE_AT). Throws, saying what N may be, when N does not fit the model.
+    /// </summary>
+    IReadOnlyList<string> FreezePrefixes(int? leadingModules)
+        => leadingModules == null
+            ? ["backbone."]
+            : throw new NotSupportedException($"the {Family} family defines no --freeze N; use --freeze backbone");
 }

@@ -12,8 +12,20 @@ public abstract record ModelConfig
     /// <summary>The family: detr, dino, yolov8, yolov10 (the config key <c>model.name</c>, the flag <c>--model</c>).</summary>
     public abstract string Name { get; }
 
-    /// <summary>A checkpoint (DetrSharp or PyTorch) to start the model from, loaded non-strictly; null starts from the family's init.</summary>
+    /// <summary>
+    /// Weights to start the model from (the flag <c>--weights</c>): a DetrSharp checkpoint, an official DETR or DINO
+    /// <c>.pth</c>, an ultralytics <c>.pt</c>, or a torchvision ResNet state dict (the backbone only). Tensors whose
+    /// shapes differ (the class heads, when the class count differs) keep the family's init; null starts from the
+    /// family's init.
+    /// </summary>
     public string? InitFrom { get; init; }
+
+    /// <summary>
+    /// Parameters that do not train (the flag <c>--freeze</c>): <c>backbone</c>, or N, the family's first N modules
+    /// (see <see cref="IDetector.FreezePrefixes"/>); null freezes nothing beyond the family's own rules.
+    /// </summary>
+    [JsonConverter(typeof(Configuration.TextOrNumberConverter))]
+    public string? Freeze { get; init; }
 
     /// <summary>Object classes (set from the dataset when a run builds the model, not a config key).</summary>
     [JsonIgnore]

@@ -37,6 +37,22 @@ public sealed class Backbone : nn.Module<NestedTensor, NestedTensor[]>
     /// <summary>The ResNet body (child <c>body</c>).</summary>
     public ResNet Body => _body;
 
+    /// <summary>
+    /// The state-dict prefixes (relative to this module) of the first <paramref name="count"/> parts of the body, as
+    /// detectron2's FREEZE_AT counts them: 1 the stem (conv1, bn1), 2 the stem and layer1, ... 1 + stages the whole body.
+    /// </summary>
+    /// <exception cref="ArgumentException">count is not in 1 .. 1 + the stages built</exception>
+    public IReadOnlyList<string> LeadingPrefixes(int count)
+    {
+        int most = 1 + _body.Stages;
+        if (count < 1 || count > most)
+            throw new ArgumentException(
+                $"--freeze N for a ResNet backbone counts the stem (1) and then its {_body.Stages} stages layer1..layer{_body.Stages}: N must be 1..{most}; got {count}");
+        var prefixes = new List<string> { "body.conv1.", "body.bn1." };
+        for (int i = 1; i < count; i++) prefixes.Add($"body.layer{i}.");
+        return prefixes;
+    }
+
     /// <summary>Whether layer2..layer4 are trained.</summary>
     public bool TrainBackbone { get; }
 

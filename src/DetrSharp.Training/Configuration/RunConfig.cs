@@ -30,6 +30,7 @@ public sealed record RunConfig
     public RunConfig Validate()
     {
         Model.Validate();
+        ParameterFreeze.Parse(Model.Freeze);
         Data.Validate();
         Optim.Validate();
         Schedule.Validate();

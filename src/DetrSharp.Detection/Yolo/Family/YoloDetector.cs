@@ -61,6 +61,20 @@ public sealed class YoloDetector : IDetector
         ];
     }
 
+    /// <summary>
+    /// ultralytics' freeze: the first N layers <c>model.0.</c> .. <c>model.{N-1}.</c>; the backbone is the YAML's backbone rows
+    /// (freeze=10 for the shipped YOLOv8 and YOLOv10 definitions).
+    /// </summary>
+    public IReadOnlyList<string> FreezePrefixes(int? leadingModules)
+    {
+        int layers = Model.Config.Layers.Count;
+        int n = leadingModules ?? Model.Config.BackboneLayers;
+        if (n < 1 || n > layers)
+            throw new ArgumentException(
+                $"{Family}: --freeze N freezes the layers model.0 .. model.{{N-1}}: N must be 1..{layers}; got {n}");
+        return Enumerable.Range(0, n).Select(i => $"model.{i}.").ToList();
+    }
+
     public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
     {
         var images = Prepare(batch.Images);                                       // [B, 3, H', W'] in [0, 1]

@@ -28,6 +28,8 @@ public sealed class YoloConfig
     public required double MaxChannels { get; init; }
     /// <summary>Backbone rows then head rows, as parse_model iterates them.</summary>
     public required IReadOnlyList<YoloLayerSpec> Layers { get; init; }
+    /// <summary>How many of <see cref="Layers"/> are the YAML's backbone rows (model.0 .. model.{n-1}).</summary>
+    public int BackboneLayers { get; init; }
     /// <summary>The YAML text the config was read from.</summary>
     public required string Yaml { get; init; }
 
@@ -87,13 +89,18 @@ public sealed class YoloConfig
             depth = ToDouble(v[0], "scales"); width = ToDouble(v[1], "scales"); maxCh = ToDouble(v[2], "scales");
         }
         var layers = new List<YoloLayerSpec>();
+        int backboneLayers = 0;
         foreach (var section in new[] { "backbone", "head" })
         {
             if (!root.Children.TryGetValue(new YamlScalarNode(section), out var rows) || rows is not YamlSequenceNode seq)
                 throw new FormatException($"YOLO model YAML: missing '{section}' list");
             foreach (var row in seq) layers.Add(Row(row, layers.Count));
+            if (section == "backbone") backboneLayers = layers.Count;
         }
-        return new YoloConfig { Nc = nc, Scale = used, Depth = depth, Width = width, MaxChannels = maxCh, Layers = layers, Yaml = yaml };
+        return new YoloConfig
+        {
+            Nc = nc, Scale = used, Depth = depth, Width = width, MaxChannels = maxCh, Layers = layers, BackboneLayers = backboneLayers, Yaml = yaml,
+        };
     }
 
     static YoloLayerSpec Row(YamlNode node, int index)
