@@ -66,5 +66,6 @@ public static class CliApp
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return PredictCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

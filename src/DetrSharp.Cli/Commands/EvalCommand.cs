@@ -16,9 +16,14 @@ public static class EvalCommand
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
         var topk = new Option<int?>("--topk") { Description = "DETR: detections per image, the N best (query, class) pairs; 0 = one per query (default: the run's model.topk_detections)" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
-        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk, device };
+        var engine = new Option<string>("--engine") { Description = "torch: the checkpoint on libtorch; onnx: an exported --model through ONNX Runtime", DefaultValueFactory = _ => "torch" };
+        var model = new Option<string?>("--model") { Description = "With --engine onnx: the model written by `detrsharp export --format onnx`" };
+        var cmd = new Command("eval", "Evaluate a trained checkpoint with COCO mAP on the validation split") { checkpoint, data, json, ema, topk, device, engine, model };
         cmd.SetAction(parse =>
         {
+            if (ImagePredictor.Engine(parse.GetValue(engine)) == "onnx")
+                return OnnxEvaluation.Run(parse.GetValue(model) ?? throw new ArgumentException("--engine onnx needs --model FILE: a model written by `detrsharp export --format onnx`"),
+                    parse.GetValue(data), parse.GetValue(json));
             var clock = Stopwatch.StartNew();
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), InferenceOverrides(parse.GetValue(topk), parse.GetValue(device)));
             var cfg = trained.Config;
