@@ -34,4 +34,29 @@ public class OnnxLayerTests
         Assert.Equal([0.9f, 0.7f], agnostic.Select(k => k.Score));   // anchor 3 now suppressed by anchor 0 too
         Assert.Single(PlainNms.Apply(output, 4, 2, 0.25f, 0.5f, maxDet: 1, agnostic: false));
     }
+
+    [Fact]
+    public void LoadSaysWhatIsWrongWithTheFile()
+    {
+        using var folder = new TempFolder();
+        var missing = Path.Combine(folder.Path, "none.onnx");
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => OnnxDetector.Load(missing)).Message);
+        var garbage = Path.Combine(folder.Path, "garbage.onnx");
+        File.WriteAllText(garbage, "not a model");
+        Assert.Contains("ONNX Runtime cannot load the model", Assert.Throws<InvalidDataException>(() => OnnxDetector.Load(garbage)).Message);
+        // a valid graph without DetrSharp's metadata
+        var g = new DetrSharp.Export.Graph.OnnxGraph(17);
+        g.Input(DetrSharp.Export.Proto.ValueInfoProto.Tensor("x", DetrSharp.Export.Proto.TensorDataType.Float, 1L, 3L));
+        g.Output(g.Op("Relu", "x"), DetrSharp.Export.Proto.ValueInfoProto.Tensor("y", DetrSharp.Export.Proto.TensorDataType.Float, 1L, 3L));
+        var plain = Path.Combine(folder.Path, "plain.onnx");
+        DetrSharp.Export.OnnxModelFile.Write(g.ToModel(new Dictionary<string, string>()), plain);
+        Assert.Contains("not exported by `detrsharp export`", Assert.Throws<InvalidDataException>(() => OnnxDetector.Load(plain)).Message);
+    }
+
+    [Fact]
+    public void ExportRefusesAnOpsetItDoesNotWrite()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new DetrSharp.Export.Graph.OnnxGraph(12));
+        Assert.Contains("opset must be between 13 and 18", e.Message);
+    }
 }

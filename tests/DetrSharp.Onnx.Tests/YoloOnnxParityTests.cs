@@ -62,17 +62,18 @@ public class YoloOnnxParityTests
     }
 
     [Theory]
-    [InlineData("yolov8n", 0.01f)]
-    [InlineData("yolov10n", 0.01f)]
-    [InlineData("yolov8n", 0.001f)]
-    [InlineData("yolov10n", 0.001f)]
-    public void DetectionsMatchTheLibtorchPredictor(string name, float conf)
+    [InlineData("yolov8n", 0.01f, true)]
+    [InlineData("yolov10n", 0.01f, true)]
+    [InlineData("yolov8n", 0.001f, false)]
+    [InlineData("yolov10n", 0.001f, false)]
+    public void DetectionsMatchTheLibtorchPredictor(string name, float conf, bool dynamicBatch)
     {
         using var folder = new TempFolder();
         using var scope = torch.NewDisposeScope();
         using var model = TinyYolo.Build(name, seed: 11);
         var images = TinyYolo.Images(4);
-        using var onnx = OnnxDetector.Load(TinyYolo.Export(model, TinyYolo.Options(conf: conf), folder.Path));
+        using var onnx = OnnxDetector.Load(TinyYolo.Export(model, TinyYolo.Options(conf: conf, dynamicBatch: dynamicBatch), folder.Path));
+        Assert.Equal(dynamicBatch, onnx.DynamicBatch);   // one run of 4 images, or 4 runs of one
         var fromOnnx = onnx.Detect(images);
 
         YoloFamilyConfig config = model.IsEndToEnd ? new YoloV10Config { ConfThreshold = conf } : new YoloV8Config { ConfThreshold = conf };
