@@ -5,7 +5,7 @@ namespace DetrSharp.Export.Graph;
 /// <summary>The node patterns the emitters share, written for the graph's opset.</summary>
 public static class OnnxOps
 {
-    /// <summary>SiLU as x · sigmoid(x) (ONNX has no SiLU before opset 24? none in 13-18).</summary>
+    /// <summary>SiLU as x · sigmoid(x): opsets 13 to 18 have no SiLU operator.</summary>
     public static string Silu(this OnnxGraph g, string x) => g.Op("Mul", [x, g.Op("Sigmoid", x)]);
 
     public static string Add(this OnnxGraph g, string a, string b) => g.Op("Add", [a, b]);
