@@ -67,5 +67,6 @@ public static class CliApp
         yield return EvalCommand.Create();
         yield return PredictCommand.Create();
         yield return ReportCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

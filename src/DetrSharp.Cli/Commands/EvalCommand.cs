@@ -16,10 +16,16 @@ public static class EvalCommand
         var ema = new Option<bool>("--ema") { Description = "Evaluate the EMA weights" };
         var topk = new Option<int?>("--topk") { Description = "DETR: detections per image, the N best (query, class) pairs; 0 = one per query (default: the run's model.topk_detections)" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
+        var engine = new Option<string>("--engine") { Description = "torch: the checkpoint on libtorch; onnx: an exported --model through ONNX Runtime", DefaultValueFactory = _ => "torch" };
+        var model = new Option<string?>("--model") { Description = "With --engine onnx: the model written by `detrsharp export --format onnx`" };
         var cmd = new Command("eval", HelpText.WithExamples("Evaluate a trained checkpoint with COCO mAP on the validation split",
-            "detrsharp eval --checkpoint runs/detr-shapes/checkpoint.pth", "detrsharp eval --checkpoint runs/mine/checkpoint.pth --data /path/to/coco --json stats.json --ema")) { checkpoint, data, json, ema, topk, device };
+            "detrsharp eval --checkpoint runs/detr-shapes/checkpoint.pth", "detrsharp eval --checkpoint runs/mine/checkpoint.pth --data /path/to/coco --json stats.json --ema",
+            "detrsharp eval --engine onnx --model model.onnx --data /path/to/coco")) { checkpoint, data, json, ema, topk, device, engine, model };
         cmd.SetAction(parse =>
         {
+            if (ImagePredictor.Engine(parse.GetValue(engine)) == "onnx")
+                return OnnxEvaluation.Run(parse.GetValue(model) ?? throw new ArgumentException("--engine onnx needs --model FILE: a model written by `detrsharp export --format onnx`"),
+                    parse.GetValue(data), parse.GetValue(json));
             var clock = Stopwatch.StartNew();
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), InferenceOverrides(parse.GetValue(topk), parse.GetValue(device)));
             var cfg = trained.Config;

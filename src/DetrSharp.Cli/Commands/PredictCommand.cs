@@ -27,9 +27,12 @@ public static class PredictCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's runtime.device)" };
         var format = new Option<string>("--format") { Description = "images: NAME.pred.png + NAME.pred.json per image; coco: one COCO results file OUT/detections.coco.json (needs --annotations)", DefaultValueFactory = _ => "images" };
         var annotations = new Option<string?>("--annotations") { Description = "COCO instances JSON whose images (matched by file name) and categories (matched by name) give the ids of `--format coco`" };
+        var engine = new Option<string>("--engine") { Description = "torch: the checkpoint on libtorch; onnx: an exported --model through ONNX Runtime", DefaultValueFactory = _ => "torch" };
+        var model = new Option<string?>("--model") { Description = "With --engine onnx: the model written by `detrsharp export --format onnx`" };
         var cmd = new Command("predict", HelpText.WithExamples("Run a trained detector on images",
             "detrsharp predict photo.jpg --checkpoint runs/detr-shapes/checkpoint.pth --out predictions",
-            "detrsharp predict val/ --threshold 0 --format coco --annotations instances_val.json --out preds")) { inputs, checkpoint, output, threshold, ema, device, format, annotations };
+            "detrsharp predict val/ --threshold 0 --format coco --annotations instances_val.json --out preds",
+            "detrsharp predict photo.jpg --engine onnx --model model.onnx --out predictions")) { inputs, checkpoint, output, threshold, ema, device, format, annotations, engine, model };
         cmd.SetAction(parse =>
         {
             double min = parse.GetValue(threshold);
@@ -41,7 +44,8 @@ public static class PredictCommand
             if (fmt == "coco" && annotationFile == null)
                 throw new ArgumentException("--format coco needs --annotations FILE: the COCO instances file whose image and category ids the results use");
             var files = Expand(parse.GetValue(inputs)!);
-            using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, parse.GetValue(device)));
+            using var trained = ImagePredictor.Open(ImagePredictor.Engine(parse.GetValue(engine)), parse.GetValue(model),
+                () => TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, parse.GetValue(device))));
             var coco = fmt == "coco" ? CocoResults.For(annotationFile!, trained.ClassNames) : null;
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);

@@ -1,0 +1,72 @@
+using DetrSharp.Detection.Yolo;
+using DetrSharp.Export;
+using DetrSharp.Export.Yolo;
+using DetrSharp.Onnx;
+using DetrSharp.Torch;
+
+namespace DetrSharp.Cli.Bench;
+
+/// <summary>
+/// `detrsharp bench onnx`: inference latency of YOLOv10n and YOLOv8n (80 classes, batch 1) exported by the project and run
+/// by ONNX Runtime with 1 and 2 intra-op threads, beside the libtorch model's eval forward (decoding included on both
+/// sides; YOLOv10's top-k inside the ONNX graph) with 1 and 2 threads; at 640 px (ultralytics' size) and 128 px (the
+/// synthetic shapes' size). Weights are the models' initial ones: the time does not depend on them.
+/// </summary>
+public sealed class OnnxBench : IBenchSuite
+{
+    public string Name => "onnx";
+    public string Description => "YOLOv10n / YOLOv8n inference: ONNX Runtime (1 and 2 threads) vs libtorch, batch 1, 640 and 128 px";
+
+    public IEnumerable<BenchResult> Run(BenchOptions options)
+    {
+        int runs = options.Runs > 0 ? options.Runs : 10;
+        int warmup = options.Warmup > 0 ? options.Warmup : 2;
+        var folder = Directory.CreateTempSubdirectory("detrsharp-bench-onnx-").FullName;
+        try
+        {
+            foreach (var name in new[] { "yolov10n", "yolov8n" })
+                foreach (var size in new[] { 640, 128 })
+                    foreach (var r in Cases(name, size, folder, runs, warmup)) yield return r;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    static IEnumerable<BenchResult> Cases(string name, int size, string folder, int runs, int warmup)
+    {
+        using var model = YoloModel.Build(name, 80);
+        model.eval();
+        var path = Path.Combine(folder, $"{name}-{size}.onnx");
+        OnnxModelFile.Write(YoloOnnxExporter.Export(model, new OnnxExportOptions
+        {
+            ImageSize = (size, size), ClassNames = Enumerable.Range(0, 80).Select(i => $"class{i}").ToArray(),
+        }), path);
+        var gen = new Random(size);
+        var input = Enumerable.Range(0, 3 * size * size).Select(_ => (float)gen.NextDouble()).ToArray();
+        int before = torch.get_num_threads();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            torch.set_num_threads(threads);
+            using (var x = torch.tensor(input, new long[] { 1, 3, size, size }))
+            {
+                var r = ModelBenchTiming.Measure($"{name}_{size}px_libtorch_t{threads}", () =>
+                {
+                    using var noGrad = torch.no_grad();
+                    model.forward(x).Dispose();
+                }, warmup, runs);
+                r.Extra["threads"] = threads;
+                yield return r;
+            }
+        }
+        torch.set_num_threads(before);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var onnx = OnnxDetector.Load(path, threads);
+            var r = ModelBenchTiming.Measure($"{name}_{size}px_onnxruntime_t{threads}", () => onnx.Run(input, 1), warmup, runs);
+            r.Extra["threads"] = threads;
+            yield return r;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace DetrSharp.Onnx;
+
+/// <summary>
+/// The metadata_props an exported DetrSharp model carries (written by DetrSharp.Export, read by
+/// <see cref="OnnxDetector"/>): family, class names (a JSON array), the input's name and fixed size, the outputs and the
+/// decoding settings of the run it came from.
+/// </summary>
+public static class OnnxMetadataKeys
+{
+    public const string Family = "detrsharp.family";
+    public const string ClassNames = "detrsharp.class_names";
+    public const string Input = "detrsharp.input";
+    /// <summary>"H,W" in pixels.</summary>
+    public const string InputSize = "detrsharp.input_size";
+    public const string Outputs = "detrsharp.outputs";
+    public const string Stride = "detrsharp.stride";
+    public const string ConfThreshold = "detrsharp.conf_threshold";
+    public const string IouThreshold = "detrsharp.iou_threshold";
+    public const string MaxDet = "detrsharp.max_det";
+    public const string Agnostic = "detrsharp.agnostic";
+}
