@@ -9,7 +9,8 @@ public static class DetectorFactory
     /// The family's detector for <paramref name="numClasses"/> classes on runtime.device (an error when that device is
     /// CUDA and libtorch has none), started from model.init_from when set (loaded non-strictly).
     /// </summary>
-    public static IDetector Build(RunConfig config, int numClasses)
+    /// <param name="reduceNumBoxes">distributed runs: num_boxes averaged over the ranks (DistributedContext.ReduceNumBoxes)</param>
+    public static IDetector Build(RunConfig config, int numClasses, Func<double, double>? reduceNumBoxes = null)
     {
         config.Runtime.CheckDeviceAvailable();
         var family = DetectorRegistry.Get(config.Model.Name);
@@ -18,6 +19,7 @@ public static class DetectorFactory
         {
             Device = config.Runtime.TorchDevice,
             TrainBackbone = config.Optim.LrBackbone > 0,
+            ReduceNumBoxes = reduceNumBoxes,
         });
         try
         {

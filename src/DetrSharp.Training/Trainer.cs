@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DetrSharp.Torch;
 using DetrSharp.Torch.IO;
+using DetrSharp.Training.Distributed;
 
 namespace DetrSharp.Training;
 
@@ -10,7 +11,9 @@ namespace DetrSharp.Training;
 /// The training loop of every family: the one <see cref="TrainingStep"/> (weighted loss, gradient clipping, AdamW over
 /// the family's parameter groups) on batches moved to runtime.device, warm-up then cosine or step schedule per step, optional EMA, evaluation every N epochs,
 /// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
-/// run naming the step and term, keeping the last good checkpoint.
+/// run naming the step and term, keeping the last good checkpoint. In a distributed run (a
+/// <see cref="DistributedContext"/>) every rank starts from rank 0's weights, the step averages gradients, the ranks
+/// agree each step on stopping, and rank 0 alone writes the run folder and evaluates while the others wait.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -31,9 +34,15 @@ public sealed class Trainer : IDisposable
     Stopwatch _lastCheckpoint = Stopwatch.StartNew();
     SkippedSamples? _skipped;
     long _lastSavedStep;
+    readonly DistributedContext? _dist;
+    // a signal / the time limit, as every rank agreed on at the last step (distributed runs)
+    bool _cancelAgreed, _outOfTimeAgreed;
+    bool Writes => _dist?.IsMain ?? true;
 
-    public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
+    public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null,
+        DistributedContext? distributed = null)
     {
+        _dist = distributed;
         _detector = detector;
         _data = data;
         _config = config;
@@ -41,7 +50,7 @@ public sealed class Trainer : IDisposable
         _observer = observer ?? SilentObserver.Instance;
         _device = config.Runtime.TorchDevice;
         _optimizer = TrainingOptimizer.Create(detector, config.Optim);
-        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm);
+        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm, distributed?.Group);
         long total = TotalSteps;
         _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config.Schedule, step, total, _timeFraction));
         if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema);
@@ -98,19 +107,12 @@ public sealed class Trainer : IDisposable
     {
         var c = _config.Schedule;
         torch.set_num_threads(_config.Runtime.TrainingThreads);
-        Directory.CreateDirectory(_runDir);
-        int orphans = AtomicFile.RemoveOrphans(_runDir);
-        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
-        AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
-        // a new run's folder keeps no result of another run
-        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
-        using var log = new RunLog(_runDir, _progress.Step);
-        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
-        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
-        if (_progress.Step > 0) _skipped.Resume();
+        // every rank starts from rank 0's weights and buffers (after a resume too)
+        _dist?.BroadcastFromMain(_detector.Module.parameters().Concat(_detector.Module.buffers()).ToList());
+        using var log = Writes ? OpenRunFolder() : RunLog.Discard();
         // records that data.skip_bad_samples left out of the datasets when they were read
-        _skipped.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
-        _skipped.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped?.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped?.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
@@ -143,6 +145,7 @@ public sealed class Trainer : IDisposable
                         throw;
                     }
                     if (c.TimeLimitMinutes > 0) _timeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
+                    if (_dist != null) AgreeOnStopping(cancel, c, clock);
                     _scheduler.step();
                     _ema?.Update();
                 }
@@ -163,14 +166,15 @@ public sealed class Trainer : IDisposable
                     window.Clear();
                     windowCount = 0;
                 }
-                if (cancel.IsCancellationRequested)
+                if (_dist != null ? _cancelAgreed : cancel.IsCancellationRequested)
                 {
                     SaveCheckpoint();
                     throw new TrainingInterruptedException(step, CheckpointPath);
                 }
                 if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0)
                     || (c.CheckpointMinutes > 0 && _lastCheckpoint.Elapsed.TotalMinutes >= c.CheckpointMinutes)) SaveCheckpoint();
-                bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+                bool outOfTime = _dist != null ? _outOfTimeAgreed
+                    : c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
                 if (stopAfterStep > 0 && step >= stopAfterStep)
                 {
                     SaveCheckpoint();
@@ -189,16 +193,57 @@ public sealed class Trainer : IDisposable
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
             if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch + 1, log);
-            if (cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
+            if (_dist != null ? _cancelAgreed : cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
         // the epoch the run ended in: the one in progress, or the last one done
         var result = Evaluate(_progress.BatchInEpoch > 0 ? _progress.Epoch + 1 : Math.Max(1, _progress.Epoch), log);
-        AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        if (result != null)
+            AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 
+    // rank 0 / one process: prepares the run folder and opens its log
+    RunLog OpenRunFolder()
+    {
+        Directory.CreateDirectory(_runDir);
+        int orphans = AtomicFile.RemoveOrphans(_runDir);
+        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
+        AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
+        // a new run's folder keeps no result of another run
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
+        var log = new RunLog(_runDir, _progress.Step);
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
+        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
+        if (_progress.Step > 0) _skipped.Resume();
+        return log;
+    }
+
+    // distributed: every rank stops at the same step (a signal on any rank, the time limit by the mean clock) and
+    // schedules the learning rate by the same time fraction
+    void AgreeOnStopping(CancellationToken cancel, ScheduleConfig c, Stopwatch clock)
+    {
+        bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+        var agreed = _dist!.Average(cancel.IsCancellationRequested ? 1 : 0, outOfTime ? 1 : 0, _timeFraction);
+        _cancelAgreed = agreed[0] > 0;
+        _outOfTimeAgreed = agreed[1] > 0;
+        _timeFraction = agreed[2];
+    }
+
     // epoch: the epoch's number, counted from 1 as everywhere a person reads it (console, log.jsonl)
-    EvalResult Evaluate(int epoch, RunLog log)
+    // in a distributed run rank 0 evaluates the whole validation set while the others wait for it (null on those)
+    EvalResult? Evaluate(int epoch, RunLog log)
+    {
+        if (!Writes)
+        {
+            _dist!.MainDone($"eval/{_progress.Step}");
+            return null;
+        }
+        var r = EvaluateHere(epoch, log);
+        _dist?.MainDone($"eval/{_progress.Step}");
+        return r;
+    }
+
+    EvalResult EvaluateHere(int epoch, RunLog log)
     {
         _observer.EvaluationStarted(epoch);
         _ema?.Swap();
@@ -237,6 +282,7 @@ public sealed class Trainer : IDisposable
     // then the earlier run that --restart moved aside is no longer needed
     void SaveCheckpoint()
     {
+        if (!Writes) return;
         Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config,
             new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() });
         _lastCheckpoint.Restart();

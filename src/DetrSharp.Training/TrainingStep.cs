@@ -1,5 +1,7 @@
 using DetrSharp.Assignment;
 using DetrSharp.Torch;
+using DetrSharp.Torch.Distributed;
+using DetrSharp.Training.Distributed;
 
 namespace DetrSharp.Training;
 
@@ -9,7 +11,8 @@ namespace DetrSharp.Training;
 /// one dispose scope. The batch must already be on the model's device. Divergence stops the step before the
 /// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
 /// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
-/// family (its matcher, say) notices them first.
+/// family (its matcher, say) notices them first. In a distributed run (a process group given) the gradients are
+/// averaged over the ranks right after backward (<see cref="GradientAverager"/>), before clipping, as DDP does.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -19,13 +22,18 @@ public sealed class TrainingStep
     readonly List<Tensor> _parameters;
 
     /// <param name="clipMaxNorm">clip the gradients' total norm to this (0 = no clipping)</param>
-    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm)
+    /// <param name="group">the process group of a distributed run (null: one process)</param>
+    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null)
     {
         _detector = detector;
         _optimizer = optimizer;
         _clipMaxNorm = clipMaxNorm;
         _parameters = detector.Module.parameters().Where(p => p.requires_grad).ToList();
+        if (group is { Size: > 1 }) Averager = new GradientAverager(group, _parameters);
     }
+
+    /// <summary>The gradient averaging of a distributed run; null for one process.</summary>
+    public GradientAverager? Averager { get; }
 
     /// <summary>Runs one step; returns every loss term's value and the weighted total as "loss".</summary>
     /// <param name="step">the step's number, for the error that names a non-finite loss</param>
@@ -40,6 +48,7 @@ public sealed class TrainingStep
         values["loss"] = loss.item<double>();
         _optimizer.zero_grad();
         loss.backward();
+        Averager?.Average();
         if (_clipMaxNorm > 0)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
