@@ -21,9 +21,13 @@ public sealed record RuntimeConfig
     /// with an error that names it; a rank that died or hangs ends the run within this time.</summary>
     public double DistTimeoutSeconds { get; init; } = 60;
 
-    /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one.</summary>
+    /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one;
+    /// in a distributed run (WORLD_SIZE set) OMP_NUM_THREADS when set (torchrun and `train --nproc` share the cores out so).</summary>
     [JsonIgnore]
-    public int TrainingThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
+    public int TrainingThreads => Threads > 0 ? Threads
+        : int.TryParse(Environment.GetEnvironmentVariable("WORLD_SIZE"), out int world) && world > 1
+          && int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int omp) && omp > 0 ? omp
+        : Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>The parsed <see cref="Device"/>.</summary>
     [JsonIgnore]
