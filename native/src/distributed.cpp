@@ -12,6 +12,7 @@
 #include <vector>
 
 #ifdef USE_C10D_GLOO
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
@@ -76,8 +77,10 @@ DSH_API int dsh_dist_available() {
 }
 
 // A TCPStore: the master (is_master = 1) listens on host:port and waits for world_size clients; the others connect
-// to it, retrying until timeout_ms. Returns the store handle, null on error.
-DSH_API void* dsh_dist_tcp_store_create(const char* host, int port, int world_size, int is_master, int64_t timeout_ms) {
+// to it, retrying until timeout_ms. A non-empty prefix puts every key under it (torchrun's agent store is shared by
+// restarts: "/worker/attempt_N"). Returns the store handle, null on error.
+DSH_API void* dsh_dist_tcp_store_create(const char* host, int port, int world_size, int is_master, int64_t timeout_ms,
+                                        const char* prefix) {
   DSH_TRY
 #ifdef USE_C10D_GLOO
   if (port <= 0 || port > 65535) throw std::invalid_argument("the port must be in [1, 65535]");
@@ -88,6 +91,7 @@ DSH_API void* dsh_dist_tcp_store_create(const char* host, int port, int world_si
   opts.waitWorkers = false;  // the process group's rendezvous waits for everyone, under its own timeout
   opts.timeout = std::chrono::milliseconds(timeout_ms);
   StorePtr store = c10::make_intrusive<c10d::TCPStore>(std::string(host), opts);
+  if (prefix != nullptr && prefix[0] != 0) store = c10::make_intrusive<c10d::PrefixStore>(std::string(prefix), store);
   return new StorePtr(std::move(store));
 #else
   unavailable();

@@ -15,13 +15,14 @@ public sealed class TCPStore : IDisposable
     /// <param name="worldSize">processes in the run (WORLD_SIZE)</param>
     /// <param name="isMaster">true on rank 0: this process listens</param>
     /// <param name="timeout">how long a client keeps trying to reach the master</param>
+    /// <param name="prefix">put every key under this prefix (torch's PrefixStore); null or empty for none</param>
     /// <exception cref="DistributedException">the port is in use (master) or the master cannot be reached (client)</exception>
-    public TCPStore(string host, int port, int worldSize, bool isMaster, TimeSpan timeout)
+    public TCPStore(string host, int port, int worldSize, bool isMaster, TimeSpan timeout, string? prefix = null)
     {
         ProcessGroup.CheckAvailable();
         if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), $"the master port must be in [1, 65535]; got {port}");
         if (worldSize < 1) throw new ArgumentOutOfRangeException(nameof(worldSize), $"the world size must be positive; got {worldSize}");
-        var h = NativeMethods.dsh_dist_tcp_store_create(host, port, worldSize, isMaster ? 1 : 0, (long)timeout.TotalMilliseconds);
+        var h = NativeMethods.dsh_dist_tcp_store_create(host, port, worldSize, isMaster ? 1 : 0, (long)timeout.TotalMilliseconds, prefix);
         if (h == IntPtr.Zero)
         {
             var cause = TorchException.Last().Message;

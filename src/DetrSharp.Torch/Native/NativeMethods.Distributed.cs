@@ -9,7 +9,7 @@ internal static unsafe partial class NativeMethods
 
     [DllImport(L, ExactSpelling = true)]
     internal static extern IntPtr dsh_dist_tcp_store_create([MarshalAs(UnmanagedType.LPUTF8Str)] string host, int port, int worldSize,
-        int isMaster, long timeoutMs);
+        int isMaster, long timeoutMs, [MarshalAs(UnmanagedType.LPUTF8Str)] string? prefix);
 
     [DllImport(L, ExactSpelling = true)] internal static extern void dsh_dist_store_free(IntPtr store);
 

@@ -28,7 +28,7 @@ public sealed class DistributedContext : IDisposable
     /// <summary>Joins the run: rank 0 listens on MASTER_ADDR:MASTER_PORT, everyone joins the group within <paramref name="timeout"/>.</summary>
     public static DistributedContext Join(DistributedSettings s, TimeSpan timeout)
     {
-        var store = new TCPStore(s.MasterAddr, s.MasterPort, s.WorldSize, s.IsMain, timeout);
+        var store = new TCPStore(s.MasterAddr, s.MasterPort, s.WorldSize, s.HostsStore, timeout, s.StorePrefix);
         try
         {
             var ifname = Environment.GetEnvironmentVariable("GLOO_SOCKET_IFNAME");

@@ -20,6 +20,20 @@ public class DistributedSettingsTests
     }
 
     [Fact]
+    public void UnderTorchrunsAgentStoreEveryRankConnectsUnderTheAttemptsPrefix()
+    {
+        var vars = new[] { ("WORLD_SIZE", "2"), ("RANK", "0"), ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "29500"),
+            ("TORCHELASTIC_USE_AGENT_STORE", "True"), ("TORCHELASTIC_RESTART_COUNT", "2") };
+        var s = DistributedSettings.FromEnvironment(Env(vars))!;
+        Assert.True(s.IsMain);
+        Assert.False(s.HostsStore); // the agent listens on MASTER_PORT already
+        Assert.Equal("/worker/attempt_2", s.StorePrefix);
+        var own = DistributedSettings.FromEnvironment(Env(vars[..4]))!;
+        Assert.True(own.HostsStore);
+        Assert.Null(own.StorePrefix);
+    }
+
+    [Fact]
     public void NoWorldSizeOrOneIsASingleProcess()
     {
         Assert.Null(DistributedSettings.FromEnvironment(Env()));
