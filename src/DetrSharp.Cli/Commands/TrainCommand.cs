@@ -152,7 +152,8 @@ public static class TrainCommand
         }
         catch (TrainingInterruptedException e)
         {
-            Console.Error.WriteLine($"detrsharp: training was interrupted ({signals.Reason ?? "cancelled"}) at step {e.Step}; " +
+            if (dist is not { IsMain: false }) // rank 0 wrote the checkpoint and speaks for the run
+                Console.Error.WriteLine($"detrsharp: training was interrupted ({signals.Reason ?? "cancelled"}) at step {e.Step}; " +
                                     $"checkpoint written to {e.CheckpointPath}; no final evaluation. " +
                                     $"To resume, run the same command again (or: detrsharp train --out {runDir})");
             return signals.ExitCode;

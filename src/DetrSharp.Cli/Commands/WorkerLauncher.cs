@@ -23,10 +23,18 @@ public static class WorkerLauncher
         bool viaHost = entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         Console.Error.WriteLine($"detrsharp: starting {nproc} workers (ranks 0-{nproc - 1}) on 127.0.0.1:{port}");
         var workers = new List<Process>();
+        bool stopping = false;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
         {
-            ctx.Cancel = true; // forwarded: each worker checkpoints and exits as a single run would
+            ctx.Cancel = true; // forwarded: the workers agree on the step, rank 0 checkpoints, all exit as a single run would
+            stopping = true;
             foreach (var w in workers) Signal(w, 15);
+        });
+        // Ctrl-C reaches the workers from the terminal themselves: the launcher only waits for them
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            stopping = true;
         });
         try
         {
@@ -46,7 +54,7 @@ public static class WorkerLauncher
                     psi.Environment["OMP_NUM_THREADS"] = Math.Max(1, Environment.ProcessorCount / nproc).ToString();
                 workers.Add(Process.Start(psi) ?? throw new InvalidOperationException($"could not start worker rank {rank}"));
             }
-            return Watch(workers, timeout);
+            return Watch(workers, timeout, () => stopping);
         }
         finally
         {
@@ -58,7 +66,7 @@ public static class WorkerLauncher
         }
     }
 
-    static int Watch(List<Process> workers, TimeSpan timeout)
+    static int Watch(List<Process> workers, TimeSpan timeout, Func<bool> stopping)
     {
         while (true)
         {
@@ -69,7 +77,9 @@ public static class WorkerLauncher
                 int failed = workers.IndexOf(first);
                 int code = workers[failed].ExitCode;
                 string how = code > 128 ? $"was killed by signal {code - 128}" : $"exited with code {code}";
-                Console.Error.WriteLine($"detrsharp: error: worker rank {failed} (pid {workers[failed].Id}) {how}; stopping the other ranks");
+                Console.Error.WriteLine(stopping()
+                    ? $"detrsharp: interrupted: worker rank {failed} (pid {workers[failed].Id}) {how}; waiting for the other ranks"
+                    : $"detrsharp: error: worker rank {failed} (pid {workers[failed].Id}) {how}; stopping the other ranks");
                 var deadline = Stopwatch.StartNew();
                 foreach (var w in workers)
                 {
