@@ -1,8 +1,9 @@
 // Distributed data parallel through libtorch's own engine (c10d): a TCPStore for the rendezvous (torchrun's
 // MASTER_ADDR/MASTER_PORT) and a ProcessGroupGloo over it for CPU tensors. The collectives the trainer needs take a
 // list of tensors and treat it as one flattened bucket: one all-reduce per bucket, not one per parameter.
-// Built only when the libtorch ships c10d with Gloo (USE_C10D_GLOO, set by CMakeLists.txt when gloo's headers are
-// found); otherwise every export reports that distributed training is not available in this build.
+// Built only when gloo's headers are found (DSH_WITH_GLOO, set by CMakeLists.txt; not libtorch's USE_C10D_GLOO, which
+// its CMake config defines whether or not they are here); otherwise every export reports that distributed training is
+// not available in this build.
 // Handles: dsh_store = c10::intrusive_ptr<c10d::Store>*, dsh_pg = c10::intrusive_ptr<c10d::ProcessGroup>*,
 // dsh_work = PendingAllreduce* (an all-reduce in flight and the tensors it writes back to).
 #include "common.h"
@@ -11,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
 namespace {
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
 using StorePtr = c10::intrusive_ptr<c10d::Store>;
 using GroupPtr = c10::intrusive_ptr<c10d::ProcessGroup>;
 
@@ -68,7 +69,7 @@ void wait(const c10::intrusive_ptr<c10d::Work>& work) {
 // 1 when this build has c10d with Gloo, else 0.
 DSH_API int dsh_dist_available() {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   return 1;
 #else
   return 0;
@@ -82,7 +83,7 @@ DSH_API int dsh_dist_available() {
 DSH_API void* dsh_dist_tcp_store_create(const char* host, int port, int world_size, int is_master, int64_t timeout_ms,
                                         const char* prefix) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (port <= 0 || port > 65535) throw std::invalid_argument("the port must be in [1, 65535]");
   c10d::TCPStoreOptions opts;
   opts.port = static_cast<std::uint16_t>(port);
@@ -101,7 +102,7 @@ DSH_API void* dsh_dist_tcp_store_create(const char* host, int port, int world_si
 
 DSH_API void dsh_dist_store_free(void* store) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   delete static_cast<StorePtr*>(store);
 #endif
   DSH_CATCH_VOID()
@@ -112,7 +113,7 @@ DSH_API void dsh_dist_store_free(void* store) {
 // timeout_ms bounds the rendezvous and every collective. Returns the group handle, null on error.
 DSH_API void* dsh_dist_gloo_create(void* store, int rank, int size, int64_t timeout_ms, int device_kind, const char* name) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (store == nullptr) throw std::invalid_argument("the store is null");
   if (size < 1 || rank < 0 || rank >= size) throw std::invalid_argument("the rank must be in [0, world size)");
   auto opts = c10d::ProcessGroupGloo::Options::create(std::chrono::milliseconds(timeout_ms));
@@ -132,7 +133,7 @@ DSH_API void* dsh_dist_gloo_create(void* store, int rank, int size, int64_t time
 
 DSH_API void dsh_dist_group_free(void* group) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   delete static_cast<GroupPtr*>(group);
 #endif
   DSH_CATCH_VOID()
@@ -142,7 +143,7 @@ DSH_API void dsh_dist_group_free(void* group) {
 // scale, then writing each tensor back). Returns the work handle, null on error.
 DSH_API void* dsh_dist_allreduce_start(void* group, dsh_tensor* tensors, int n, double scale) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (group == nullptr) throw std::invalid_argument("the process group is null");
   at::NoGradGuard no_grad;
   auto* pending = new PendingAllreduce{c10::intrusive_ptr<c10d::Work>(), at::Tensor(), list(tensors, n), scale};
@@ -165,7 +166,7 @@ DSH_API void* dsh_dist_allreduce_start(void* group, dsh_tensor* tensors, int n, 
 // (also on error). Returns 0, -1 on error (a peer that died or timed out).
 DSH_API int dsh_dist_work_wait(void* work) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   std::unique_ptr<PendingAllreduce> pending(static_cast<PendingAllreduce*>(work));
   if (!pending) throw std::invalid_argument("the work handle is null");
   wait(pending->work);
@@ -181,7 +182,7 @@ DSH_API int dsh_dist_work_wait(void* work) {
 // Overwrites the n tensors on every rank with root's values (one flattened broadcast). Returns 0, -1 on error.
 DSH_API int dsh_dist_broadcast(void* group, dsh_tensor* tensors, int n, int root) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (group == nullptr) throw std::invalid_argument("the process group is null");
   at::NoGradGuard no_grad;
   auto targets = list(tensors, n);
@@ -200,7 +201,7 @@ DSH_API int dsh_dist_broadcast(void* group, dsh_tensor* tensors, int n, int root
 // Blocks until every rank has called it (or the group's timeout passes). Returns 0, -1 on error.
 DSH_API int dsh_dist_barrier(void* group) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (group == nullptr) throw std::invalid_argument("the process group is null");
   wait((*static_cast<GroupPtr*>(group))->barrier());
   return 0;
@@ -213,7 +214,7 @@ DSH_API int dsh_dist_barrier(void* group) {
 // Every rank's copy of t (same shape on every rank), stacked: [world size, *t.shape]. Null on error.
 DSH_API dsh_tensor dsh_dist_allgather(void* group, dsh_tensor t, int size) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (group == nullptr) throw std::invalid_argument("the process group is null");
   at::NoGradGuard no_grad;
   std::vector<at::Tensor> input{t->detach().contiguous()};
@@ -230,7 +231,7 @@ DSH_API dsh_tensor dsh_dist_allgather(void* group, dsh_tensor t, int size) {
 // Sets key to value in the store (a flag other ranks wait for). Returns 0, -1 on error.
 DSH_API int dsh_dist_store_set(void* store, const char* key, const char* value) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (store == nullptr) throw std::invalid_argument("the store is null");
   std::string v(value);
   (*static_cast<StorePtr*>(store))->set(key, std::vector<uint8_t>(v.begin(), v.end()));
@@ -244,7 +245,7 @@ DSH_API int dsh_dist_store_set(void* store, const char* key, const char* value) 
 // Waits until key is set (by any rank), at most timeout_ms; an error when it passes or the master is gone.
 DSH_API int dsh_dist_store_wait(void* store, const char* key, int64_t timeout_ms) {
   DSH_TRY
-#ifdef USE_C10D_GLOO
+#ifdef DSH_WITH_GLOO
   if (store == nullptr) throw std::invalid_argument("the store is null");
   (*static_cast<StorePtr*>(store))->wait({std::string(key)}, std::chrono::milliseconds(timeout_ms));
   return 0;
