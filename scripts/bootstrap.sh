@@ -10,7 +10,8 @@ log() { [ "${DETRSHARP_QUIET:-0}" = 1 ] || echo "[bootstrap] $*" >&2; }
 # 1. Debian packages ------------------------------------------------------------------------------
 PKGS=(cmake g++ make libopenblas0-pthread libspng-dev libturbojpeg0-dev zlib1g-dev
       libfontconfig1 fonts-dejavu-core)  # SkiaSharp's native library needs fontconfig; labels and plots use DejaVu Sans
-[ -n "${LIBTORCH_DIR:-}" ] || PKGS+=(libtorch-dev)
+# libgloo-dev: the headers of c10d's Gloo backend (distributed training; Debian's libtorch links libgloo already)
+[ -n "${LIBTORCH_DIR:-}" ] || PKGS+=(libtorch-dev libgloo-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,8 +7,12 @@ namespace DetrSharp.Cli;
 /// <summary>The `detrsharp` command: its subcommands and the one-line error handling of DESIGN.md.</summary>
 public static class CliApp
 {
+    /// <summary>The arguments of the command running now (`train --nproc` starts its workers with them).</summary>
+    public static IReadOnlyList<string> CurrentArgs { get; private set; } = [];
+
     public static int Run(string[] args)
     {
+        CurrentArgs = args;
         var root = new RootCommand($"DetrSharp: train, evaluate and run end-to-end object detectors in C# (families: {string.Join(", ", DetrSharp.Detection.Families.DetectorRegistry.Names)}).");
         foreach (var c in AllCommands()) root.Subcommands.Add(c);
         try

@@ -11,7 +11,8 @@ public static class DetectorFactory
     /// loaded, class heads of another class count left at the family's init), with model.freeze's parameters frozen
     /// (<see cref="ParameterFreeze"/>). <paramref name="report"/> receives what was loaded and frozen.
     /// </summary>
-    public static IDetector Build(RunConfig config, int numClasses, Action<string>? report = null)
+    /// <param name="reduceNumBoxes">distributed runs: num_boxes averaged over the ranks (DistributedContext.ReduceNumBoxes)</param>
+    public static IDetector Build(RunConfig config, int numClasses, Action<string>? report = null, Func<double, double>? reduceNumBoxes = null)
     {
         config.Runtime.CheckDeviceAvailable();
         var family = DetectorRegistry.Get(config.Model.Name);
@@ -20,6 +21,7 @@ public static class DetectorFactory
         {
             Device = config.Runtime.TorchDevice,
             TrainBackbone = config.Optim.LrBackbone > 0,
+            ReduceNumBoxes = reduceNumBoxes,
         });
         try
         {

@@ -22,6 +22,15 @@ public sealed class RunLog : IDisposable
         _writer = new StreamWriter(Path, append: resumeStep > 0) { AutoFlush = true };
     }
 
+    RunLog(string path, StreamWriter writer)
+    {
+        Path = path;
+        _writer = writer;
+    }
+
+    /// <summary>A log that writes nothing (the ranks other than 0 of a distributed run).</summary>
+    public static RunLog Discard() => new("", new StreamWriter(Stream.Null));
+
     public string Path { get; }
 
     public void Write(string type, JsonObject fields)

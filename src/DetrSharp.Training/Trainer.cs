@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DetrSharp.Torch;
 using DetrSharp.Torch.IO;
+using DetrSharp.Training.Distributed;
 
 namespace DetrSharp.Training;
 
@@ -12,7 +13,9 @@ namespace DetrSharp.Training;
 /// <see cref="LearningRateSchedule"/> (warm-up, then cosine, linear or step per step or per epoch), optional EMA
 /// (updated after each optimizer step, used for evaluation), evaluation every N epochs,
 /// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
-/// run naming the step and term, keeping the last good checkpoint.
+/// run naming the step and term, keeping the last good checkpoint. In a distributed run (a
+/// <see cref="DistributedContext"/>) every rank starts from rank 0's weights, the step averages gradients, the ranks
+/// agree each step on stopping, and rank 0 alone writes the run folder and evaluates while the others wait.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -32,9 +35,15 @@ public sealed class Trainer : IDisposable
     Stopwatch _lastCheckpoint = Stopwatch.StartNew();
     SkippedSamples? _skipped;
     long _lastSavedStep;
+    readonly DistributedContext? _dist;
+    // a signal / the time limit, as every rank agreed on at the last step (distributed runs)
+    bool _cancelAgreed, _outOfTimeAgreed;
+    bool Writes => _dist?.IsMain ?? true;
 
-    public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null)
+    public Trainer(IDetector detector, TrainingData data, RunConfig config, string runDirectory, ITrainingObserver? observer = null,
+        DistributedContext? distributed = null)
     {
+        _dist = distributed;
         _detector = detector;
         _data = data;
         _config = config;
@@ -56,7 +65,7 @@ public sealed class Trainer : IDisposable
         var optimizer = TrainingOptimizer.Create(_detector, _config.Optim, choice, _config.Optim.ScaledWeightDecay(batch), out var roles);
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps);
         var scheduler = schedule.Attach(optimizer);
-        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm), choice);
+        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group), choice);
     }
 
     /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
@@ -107,19 +116,12 @@ public sealed class Trainer : IDisposable
     {
         var c = _config.Schedule;
         torch.set_num_threads(_config.Runtime.TrainingThreads);
-        Directory.CreateDirectory(_runDir);
-        int orphans = AtomicFile.RemoveOrphans(_runDir);
-        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
-        AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
-        // a new run's folder keeps no result of another run
-        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
-        using var log = new RunLog(_runDir, _progress.Step);
-        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
-        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
-        if (_progress.Step > 0) _skipped.Resume();
+        // every rank starts from rank 0's weights and buffers (after a resume too)
+        _dist?.BroadcastFromMain(_detector.Module.parameters().Concat(_detector.Module.buffers()).ToList());
+        using var log = Writes ? OpenRunFolder() : RunLog.Discard();
         // records that data.skip_bad_samples left out of the datasets when they were read
-        _skipped.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
-        _skipped.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped?.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
+        _skipped?.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
@@ -157,6 +159,7 @@ public sealed class Trainer : IDisposable
                     // with a time limit, the share of it used so far: the schedule follows whichever of steps and time is
                     // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
                     if (c.TimeLimitMinutes > 0) _schedule.TimeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
+                    if (_dist != null) AgreeOnStopping(cancel, c, clock);
                     _scheduler.step();
                     if (_step.Pending == 0) _ema?.Update();
                 }
@@ -177,14 +180,15 @@ public sealed class Trainer : IDisposable
                     window.Clear();
                     windowCount = 0;
                 }
-                if (cancel.IsCancellationRequested)
+                if (_dist != null ? _cancelAgreed : cancel.IsCancellationRequested)
                 {
                     SaveCheckpoint();
                     throw new TrainingInterruptedException(step, CheckpointPath);
                 }
                 if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0)
                     || (c.CheckpointMinutes > 0 && _lastCheckpoint.Elapsed.TotalMinutes >= c.CheckpointMinutes)) SaveCheckpoint();
-                bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+                bool outOfTime = _dist != null ? _outOfTimeAgreed
+                    : c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
                 if (stopAfterStep > 0 && step >= stopAfterStep)
                 {
                     SaveCheckpoint();
@@ -203,16 +207,57 @@ public sealed class Trainer : IDisposable
             SaveCheckpoint();
             bool last = stop || epoch + 1 >= c.Epochs;
             if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch + 1, log);
-            if (cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
+            if (_dist != null ? _cancelAgreed : cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
         // the epoch the run ended in: the one in progress, or the last one done
         var result = Evaluate(_progress.BatchInEpoch > 0 ? _progress.Epoch + 1 : Math.Max(1, _progress.Epoch), log);
-        AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        if (result != null)
+            AtomicFile.WriteAllText(Path.Combine(_runDir, "eval.json"), result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 
+    // rank 0 / one process: prepares the run folder and opens its log
+    RunLog OpenRunFolder()
+    {
+        Directory.CreateDirectory(_runDir);
+        int orphans = AtomicFile.RemoveOrphans(_runDir);
+        if (orphans > 0) _observer.Message($"removed {orphans} temporary file(s) that a killed run left in {_runDir}");
+        AtomicFile.WriteAllText(Path.Combine(_runDir, "config.json"), _config.ToJson() + "\n");
+        // a new run's folder keeps no result of another run
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, "eval.json"));
+        var log = new RunLog(_runDir, _progress.Step);
+        if (_progress.Step == 0) File.Delete(Path.Combine(_runDir, SkippedSamples.FileName));
+        _skipped = new SkippedSamples(_runDir, _data.Train.Count + _data.Train.Problems.Count, _config.Data.MaxSkippedFraction, _observer);
+        if (_progress.Step > 0) _skipped.Resume();
+        return log;
+    }
+
+    // distributed: every rank stops at the same step (a signal on any rank, the time limit by the mean clock) and
+    // schedules the learning rate by the same time fraction
+    void AgreeOnStopping(CancellationToken cancel, ScheduleConfig c, Stopwatch clock)
+    {
+        bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+        var agreed = _dist!.Average(cancel.IsCancellationRequested ? 1 : 0, outOfTime ? 1 : 0, _schedule.TimeFraction);
+        _cancelAgreed = agreed[0] > 0;
+        _outOfTimeAgreed = agreed[1] > 0;
+        _schedule.TimeFraction = agreed[2];
+    }
+
     // epoch: the epoch's number, counted from 1 as everywhere a person reads it (console, log.jsonl)
-    EvalResult Evaluate(int epoch, RunLog log)
+    // in a distributed run rank 0 evaluates the whole validation set while the others wait for it (null on those)
+    EvalResult? Evaluate(int epoch, RunLog log)
+    {
+        if (!Writes)
+        {
+            _dist!.MainDone($"eval/{_progress.Step}");
+            return null;
+        }
+        var r = EvaluateHere(epoch, log);
+        _dist?.MainDone($"eval/{_progress.Step}");
+        return r;
+    }
+
+    EvalResult EvaluateHere(int epoch, RunLog log)
     {
         _observer.EvaluationStarted(epoch);
         _ema?.Swap();
@@ -251,6 +296,7 @@ public sealed class Trainer : IDisposable
     // then the earlier run that --restart moved aside is no longer needed
     void SaveCheckpoint()
     {
+        if (!Writes) return;
         using (var scope = torch.NewDisposeScope())
         {
             var extra = new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() };

@@ -62,7 +62,9 @@ public sealed class TrainingData
         }
     }
 
-    public static TrainingData Open(string root, RunConfig run)
+    /// <param name="distributed">in a distributed run, this rank's place: its training loader loads its share only
+    /// (the validation loader stays whole: rank 0 evaluates everything)</param>
+    public static TrainingData Open(string root, RunConfig run, Distributed.DistributedSettings? distributed = null)
     {
         var source = DatasetSource.Detect(root);
         var config = run.Data;
@@ -89,6 +91,7 @@ public sealed class TrainingData
             {
                 BatchSize = config.BatchSize, Shuffle = true, DropLast = train.Count >= config.BatchSize, Seed = run.Runtime.Seed,
                 Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples, ImageLimits = limits,
+                Rank = distributed?.Rank ?? 0, WorldSize = distributed?.WorldSize ?? 1,
             }),
             ValLoader = new DataLoader(val, valT, new DataLoaderOptions
             {

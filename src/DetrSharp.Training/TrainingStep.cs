@@ -1,5 +1,7 @@
 using DetrSharp.Assignment;
 using DetrSharp.Torch;
+using DetrSharp.Torch.Distributed;
+using DetrSharp.Training.Distributed;
 
 namespace DetrSharp.Training;
 
@@ -11,7 +13,8 @@ namespace DetrSharp.Training;
 /// batches waiting (<see cref="Pending"/>) and their gradients are part of a checkpoint. The batch must already be on the model's device. Divergence stops the step before the
 /// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
 /// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
-/// family (its matcher, say) notices them first.
+/// family (its matcher, say) notices them first. In a distributed run (a process group given) the gradients are
+/// averaged over the ranks (<see cref="GradientAverager"/>) before clipping and the optimizer step, as DDP does.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -21,22 +24,29 @@ public sealed class TrainingStep
     readonly List<Tensor> _parameters;
 
     /// <param name="clipMaxNorm">clip the gradients' total norm to this (0 = no clipping)</param>
-    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm)
+    /// <param name="group">the process group of a distributed run (null: one process)</param>
+    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null)
     {
         _detector = detector;
         _optimizer = optimizer;
         _clipMaxNorm = clipMaxNorm;
         _parameters = detector.Module.parameters().Where(p => p.requires_grad).ToList();
+        if (group is { Size: > 1 }) Averager = new GradientAverager(group, _parameters);
     }
 
     /// <summary>Batches whose gradients wait for the next optimizer step (0 right after one).</summary>
     public int Pending { get; private set; }
 
+    /// <summary>The gradient averaging of a distributed run; null for one process.</summary>
+    public GradientAverager? Averager { get; }
+
     /// <summary>
     /// Runs one step; returns every loss term's value and the weighted total as "loss". The optimizer steps when this
     /// batch makes <paramref name="accumulate"/> (or more) batches since the last optimizer step, as ultralytics'
-    /// <c>ni - last_opt_step &gt;= accumulate</c>.
+    /// <c>ni - last_opt_step &gt;= accumulate</c>; in a distributed run the summed gradients are averaged over the
+    /// ranks once, just before it (DDP's no_sync over the accumulated batches).
     /// </summary>
+
     /// <param name="step">the step's number, for the error that names a non-finite loss</param>
     /// <param name="accumulate">batches whose summed gradients make one optimizer step (1: every batch)</param>
     public Dictionary<string, double> Run(DetectionBatch batch, long step, int accumulate = 1)
@@ -52,6 +62,7 @@ public sealed class TrainingStep
         loss.backward();
         Pending++;
         if (Pending < accumulate) return values;
+        Averager?.Average(); // the accumulated gradients, once per optimizer step
         if (_clipMaxNorm > 0)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);

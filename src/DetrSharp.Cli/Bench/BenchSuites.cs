@@ -15,5 +15,6 @@ public static class BenchSuites
         new YoloBench(),
         new DinoBench(),
         new OnnxBench(),
+        new DdpBench(),
     };
 }

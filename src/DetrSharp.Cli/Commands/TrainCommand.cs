@@ -6,6 +6,7 @@ using DetrSharp.Training;
 using System.Text.Json;
 using DetrSharp.Detection.Families;
 using DetrSharp.Detection.Configuration;
+using DetrSharp.Training.Distributed;
 
 namespace DetrSharp.Cli.Commands;
 
@@ -39,6 +40,7 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (default: the run folder's, if any)" };
         var restart = new Option<bool>("--restart") { Description = "Start over even if the run folder holds a checkpoint" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
+        var nproc = new Option<int?>("--nproc") { Description = "Train data-parallel in N local worker processes (c10d Gloo; data.batch_size is per worker). Under torchrun, leave it out: its WORLD_SIZE, RANK, MASTER_ADDR and MASTER_PORT are used" };
         var weights = new Option<string?>("--weights")
         {
             Description = "Start from these weights (model.init_from): a DetrSharp checkpoint, an official DETR/DINO .pth, an ultralytics .pt, " +
@@ -51,7 +53,7 @@ public static class TrainCommand
             "detrsharp train --model yolov8 --data my/data.yaml --weights yolov8n.pt --freeze 10"))
         {
             model, device, data, config, output, epochs, batch, lr, lrBackbone, maxSteps, minutes, threads, seed, set, resume, restart, printConfig,
-            weights, freeze,
+            weights, freeze, nproc,
         };
         cmd.SetAction(parse =>
         {
@@ -81,6 +83,14 @@ public static class TrainCommand
                 return 0;
             }
             var runDir = parse.GetValue(output) ?? $"runs/{cfg.Model.Name}-shapes";
+            if (parse.GetValue(nproc) is { } n)
+            {
+                if (n < 1) throw new ArgumentException($"--nproc must be at least 1; got {n}");
+                if (DistributedSettings.FromEnvironment() != null)
+                    throw new ArgumentException("--nproc starts its own workers; under torchrun (WORLD_SIZE set) leave it out");
+                if (n > 1)
+                    return WorkerLauncher.Run(n, WorkerLauncher.WithoutNproc(CliApp.CurrentArgs), TimeSpan.FromSeconds(cfg.Runtime.DistTimeoutSeconds));
+            }
             return Train(new TrainRequest(cfg, fromFile, overrides), runDir, parse.GetValue(resume), parse.GetValue(restart));
         });
         return cmd;
@@ -103,12 +113,19 @@ public static class TrainCommand
     static int Train(TrainRequest request, string runDir, string? resumeFrom, bool restart)
     {
         var clock = Stopwatch.StartNew();
-        var observer = new ConsoleObserver();
+        // a distributed run (torchrun's variables, or --nproc's workers): join it first; rank 0 alone prints and writes
+        var settings = DistributedSettings.FromEnvironment();
+        using var dist = settings == null ? null : DistributedContext.Join(settings, TimeSpan.FromSeconds(request.Config.Runtime.DistTimeoutSeconds));
+        var console = new ConsoleObserver();
+        ITrainingObserver observer = dist is { IsMain: false } ? SilentObserver.Instance : console;
+        // fault injection for the failure tests (and for trying a launch's failure handling): this rank dies at once
+        if (settings != null && Environment.GetEnvironmentVariable("DETRSHARP_FAULT_KILL_RANK") == settings.Rank.ToString()) Process.GetCurrentProcess().Kill();
         var folder = new RunFolder(runDir);
         var cfg = request.Config;
-        bool moved = restart && resumeFrom == null && folder.MoveAside();
+        // rank 0 alone moves the folder aside (--restart); no rank then resumes from what it finds there
+        bool moved = restart && resumeFrom == null && dist is not { IsMain: false } && folder.MoveAside();
         if (moved) observer.Message($"--restart: the earlier run is kept in {folder.PreviousPath} until this run writes its first checkpoint");
-        resumeFrom ??= File.Exists(folder.CheckpointPath) ? folder.CheckpointPath : null;
+        resumeFrom ??= !(restart && dist != null) && File.Exists(folder.CheckpointPath) ? folder.CheckpointPath : null;
         if (!moved && resumeFrom == null && Directory.Exists(folder.PreviousPath))
             observer.Message($"{folder.PreviousPath} holds an earlier run that --restart moved aside; it is removed when this run writes its first checkpoint");
         if (resumeFrom != null)
@@ -119,21 +136,33 @@ public static class TrainCommand
             cfg = ResumeRules.Merge(saved, (request.FromFile ?? saved).With(request.Overrides), resumeFrom);
         }
         cfg.Runtime.CheckDeviceAvailable();
-        string root = cfg.Data.Path ?? EnsureSynthetic(cfg, observer);
+        string root;
+        if (dist is { IsMain: false })
+        {
+            if (cfg.Data.Path == null) dist.MainDone("synthetic-set");
+            root = cfg.Data.Path ?? EnsureSynthetic(cfg, observer);
+        }
+        else
+        {
+            root = cfg.Data.Path ?? EnsureSynthetic(cfg, observer);
+            if (cfg.Data.Path == null) dist?.MainDone("synthetic-set");
+        }
         torch.manual_seed(cfg.Runtime.Seed);
         torch.set_num_threads(cfg.Runtime.TrainingThreads);
-        var data = TrainingData.Open(root, cfg);
+        var data = TrainingData.Open(root, cfg, settings);
         // a resumed run's weights come from its checkpoint, not from model.init_from again
         var buildCfg = resumeFrom != null ? cfg with { Model = cfg.Model with { InitFrom = null } } : cfg;
-        using var detector = DetectorFactory.Build(buildCfg, data.ClassNames.Count, observer.Message);
+        using var detector = DetectorFactory.Build(buildCfg, data.ClassNames.Count, observer.Message, dist == null ? null : dist.ReduceNumBoxes);
         observer.Message($"data: {root} ({data.Train.Count} train / {data.Val.Count} val images, {data.ClassNames.Count} classes); " +
                          $"model: {cfg.Model.Name}, {detector.Module.parameters().Sum(p => p.numel()):N0} parameters; device {cfg.Runtime.Device}; threads {torch.get_num_threads()}");
-        using var trainer = new Trainer(detector, data, cfg, runDir, new ObserverGroup(observer, new RunPictureWriter(runDir, data, observer.Message)));
+        if (dist != null) observer.Message($"distributed: {dist.WorldSize} ranks (c10d Gloo, master {settings!.MasterAddr}:{settings.MasterPort}); data.batch_size {cfg.Data.BatchSize} per rank");
+        ITrainingObserver watchers = dist is { IsMain: false } ? observer : new ObserverGroup(observer, new RunPictureWriter(runDir, data, observer.Message));
+        using var trainer = new Trainer(detector, data, cfg, runDir, watchers, dist);
         if (resumeFrom != null) trainer.Resume(resumeFrom);
         using var signals = new InterruptSignals(observer.Message);
         try
         {
-            var result = observer.Run(() => trainer.Run(signals.Token));
+            var result = dist is { IsMain: false } ? trainer.Run(signals.Token) : console.Run(() => trainer.Run(signals.Token));
             if (result != null)
             {
                 ConsoleObserver.PrintSummary(result, runDir, clock.Elapsed, trainer.Progress.Step);
@@ -142,7 +171,8 @@ public static class TrainCommand
         }
         catch (TrainingInterruptedException e)
         {
-            Console.Error.WriteLine($"detrsharp: training was interrupted ({signals.Reason ?? "cancelled"}) at step {e.Step}; " +
+            if (dist is not { IsMain: false }) // rank 0 wrote the checkpoint and speaks for the run
+                Console.Error.WriteLine($"detrsharp: training was interrupted ({signals.Reason ?? "cancelled"}) at step {e.Step}; " +
                                     $"checkpoint written to {e.CheckpointPath}; no final evaluation. " +
                                     $"To resume, run the same command again (or: detrsharp train --out {runDir})");
             return signals.ExitCode;

@@ -23,6 +23,10 @@ public sealed record DataLoaderOptions
     public bool SkipBadSamples { get; init; }
     /// <summary>Pixel-count limit and corrupt-data handling of image decoding.</summary>
     public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
+    /// <summary>This process's rank in a distributed run (torch's DistributedSampler: each rank loads its share).</summary>
+    public int Rank { get; init; }
+    /// <summary>Processes in a distributed run (1: this process loads everything).</summary>
+    public int WorldSize { get; init; } = 1;
 }
 
 /// <summary>
@@ -44,6 +48,8 @@ public sealed class DataLoader
         _transform = transform;
         Options = options;
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be positive");
+        if (options.WorldSize < 1 || options.Rank < 0 || options.Rank >= options.WorldSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"the rank must be in [0, world size {options.WorldSize}); got {options.Rank}");
     }
 
     public DataLoaderOptions Options { get; }
@@ -60,13 +66,30 @@ public sealed class DataLoader
     {
         get
         {
-            int n = _dataset.Count, b = Options.BatchSize;
+            int n = SamplesPerRank, b = Options.BatchSize;
             return Options.DropLast ? n / b : (n + b - 1) / b;
         }
     }
 
-    /// <summary>The image positions of an epoch, in order.</summary>
+    /// <summary>Samples this rank loads per epoch: the dataset padded to a multiple of the world size, divided by it.</summary>
+    public int SamplesPerRank => (_dataset.Count + Options.WorldSize - 1) / Options.WorldSize;
+
+    /// <summary>
+    /// This rank's image positions of an epoch, in order. In a distributed run, DistributedSampler's: the epoch's
+    /// order (the same on every rank), padded by repeating its start to a multiple of the world size, then every
+    /// world-size-th position from the rank's own; so batch k of all ranks together is batch k of one process with
+    /// world size × the batch size.
+    /// </summary>
     public int[] Order(int epoch)
+    {
+        var order = GlobalOrder(epoch);
+        if (Options.WorldSize == 1 || order.Length == 0) return order;
+        var mine = new int[SamplesPerRank];
+        for (int i = 0; i < mine.Length; i++) mine[i] = order[(Options.Rank + i * Options.WorldSize) % order.Length];
+        return mine;
+    }
+
+    int[] GlobalOrder(int epoch)
     {
         var order = Enumerable.Range(0, _dataset.Count).ToArray();
         if (!Options.Shuffle) return order;

@@ -26,7 +26,8 @@ public sealed class DetrFamily : IDetectorFamily
             : new HungarianMatcher(c.SetCostClass, c.SetCostBbox, c.SetCostGiou);
         var weights = LossWeights.Detr(c.DecLayers, c.BboxLossCoef, c.GiouLossCoef, c.AuxLoss, ceLossCoef: c.CeLossCoef);
         var criterion = new SetCriterion(c.NumClasses, matcher, weights, c.EosCoef,
-            new[] { CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality });
+            new[] { CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality },
+            new SetCriterionOptions { ReduceNumBoxes = options.ReduceNumBoxes });
         return new DetrDetector(model, criterion, c.TopkDetections);
     }
 }

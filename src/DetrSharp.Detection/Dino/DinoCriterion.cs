@@ -20,10 +20,13 @@ public sealed class DinoCriterion
     /// <param name="matcher">DINO's focal-cost matcher (cost_class 2, bbox 5, giou 2)</param>
     /// <param name="weightDict">loss weights (see <see cref="WeightDict"/>)</param>
     /// <param name="focalAlpha">α of the focal loss</param>
-    public DinoCriterion(int numClasses, HungarianMatcher matcher, IReadOnlyDictionary<string, double> weightDict, double focalAlpha = 0.25)
+    /// <param name="reduceNumBoxes">distributed runs: num_boxes as the mean over ranks (null: one process)</param>
+    public DinoCriterion(int numClasses, HungarianMatcher matcher, IReadOnlyDictionary<string, double> weightDict, double focalAlpha = 0.25,
+        Func<double, double>? reduceNumBoxes = null)
     {
         _criterion = new SetCriterion(numClasses, matcher, weightDict, 0.1,
-            [CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality], SetCriterionOptions.Dino with { FocalAlpha = focalAlpha });
+            [CriterionLoss.Labels, CriterionLoss.Boxes, CriterionLoss.Cardinality],
+            SetCriterionOptions.Dino with { FocalAlpha = focalAlpha, ReduceNumBoxes = reduceNumBoxes });
         NumClasses = numClasses;
     }
 

@@ -34,7 +34,7 @@ public sealed class DinoFamily : IDetectorFamily
             CostClass = c.SetCostClass, CostBbox = c.SetCostBbox, CostGiou = c.SetCostGiou, FocalAlpha = c.FocalAlpha,
         });
         var weights = DinoCriterion.DefaultWeights(c.DecLayers, c.ClsLossCoef, c.BboxLossCoef, c.GiouLossCoef, useDn: c.DnNumber > 0);
-        var criterion = new DinoCriterion(c.NumClasses, matcher, weights, c.FocalAlpha);
+        var criterion = new DinoCriterion(c.NumClasses, matcher, weights, c.FocalAlpha, options.ReduceNumBoxes);
         return new DinoDetector(model, criterion, c);
     }
 }

@@ -8,6 +8,8 @@ public sealed record DetectorBuildOptions
     public Device Device { get; init; } = Device.CPU;
     /// <summary>False when the backbone's learning rate is 0 (the reference freezes it then).</summary>
     public bool TrainBackbone { get; init; } = true;
+    /// <summary>Distributed runs: how a set criterion's num_boxes becomes the mean over ranks (DETR, DINO); null for one process.</summary>
+    public Func<double, double>? ReduceNumBoxes { get; init; }
 }
 
 /// <summary>

@@ -17,10 +17,17 @@ public sealed record RuntimeConfig
     public int Workers { get; init; }
     /// <summary>Steps between log lines.</summary>
     public int LogEvery { get; init; } = 10;
+    /// <summary>Distributed runs: how long a rank waits for the others (rendezvous, each collective) before stopping
+    /// with an error that names it; a rank that died or hangs ends the run within this time.</summary>
+    public double DistTimeoutSeconds { get; init; } = 60;
 
-    /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one.</summary>
+    /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one;
+    /// in a distributed run (WORLD_SIZE set) OMP_NUM_THREADS when set (torchrun and `train --nproc` share the cores out so).</summary>
     [JsonIgnore]
-    public int TrainingThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
+    public int TrainingThreads => Threads > 0 ? Threads
+        : int.TryParse(Environment.GetEnvironmentVariable("WORLD_SIZE"), out int world) && world > 1
+          && int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int omp) && omp > 0 ? omp
+        : Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>The parsed <see cref="Device"/>.</summary>
     [JsonIgnore]
@@ -38,6 +45,7 @@ public sealed record RuntimeConfig
         ConfigException.Check(Threads >= 0 && Threads <= limit, $"runtime.threads must be in [0, {limit}] (0 = automatic; at most twice the {Environment.ProcessorCount} cores); got {Threads}");
         ConfigException.Check(Workers >= 0 && Workers <= limit, $"runtime.workers must be in [0, {limit}] (0 = one per core); got {Workers}");
         ConfigException.Check(LogEvery > 0, $"runtime.log_every must be positive; got {LogEvery}");
+        ConfigException.Check(double.IsFinite(DistTimeoutSeconds) && DistTimeoutSeconds >= 1, $"runtime.dist_timeout_seconds must be a number of seconds >= 1; got {DistTimeoutSeconds}");
         _ = device;
     }
 

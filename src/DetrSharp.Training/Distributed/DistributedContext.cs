@@ -1,0 +1,77 @@
+using DetrSharp.Torch;
+using DetrSharp.Torch.Distributed;
+
+namespace DetrSharp.Training.Distributed;
+
+/// <summary>
+/// A process's membership in a distributed run: the TCPStore rendezvous and the Gloo process group (c10d), with
+/// the few agreements the trainer needs (parameters from rank 0, num_boxes and stop flags averaged over ranks,
+/// waiting for rank 0's evaluation).
+/// </summary>
+public sealed class DistributedContext : IDisposable
+{
+    readonly TCPStore _store;
+
+    DistributedContext(DistributedSettings settings, TCPStore store, ProcessGroup group)
+    {
+        Settings = settings;
+        _store = store;
+        Group = group;
+    }
+
+    public DistributedSettings Settings { get; }
+    public ProcessGroup Group { get; }
+    public int Rank => Settings.Rank;
+    public int WorldSize => Settings.WorldSize;
+    public bool IsMain => Settings.IsMain;
+
+    /// <summary>Joins the run: rank 0 listens on MASTER_ADDR:MASTER_PORT, everyone joins the group within <paramref name="timeout"/>.</summary>
+    public static DistributedContext Join(DistributedSettings s, TimeSpan timeout)
+    {
+        var store = new TCPStore(s.MasterAddr, s.MasterPort, s.WorldSize, s.HostsStore, timeout, s.StorePrefix);
+        try
+        {
+            var ifname = Environment.GetEnvironmentVariable("GLOO_SOCKET_IFNAME");
+            var group = !string.IsNullOrWhiteSpace(ifname) ? ProcessGroup.Gloo(store, s.Rank, s.WorldSize, timeout, GlooDeviceKind.Interface, ifname)
+                : s.IsLoopback ? ProcessGroup.Gloo(store, s.Rank, s.WorldSize, timeout, GlooDeviceKind.Address, "127.0.0.1")
+                : ProcessGroup.Gloo(store, s.Rank, s.WorldSize, timeout);
+            return new DistributedContext(s, store, group);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Overwrites every rank's tensors (parameters, buffers) with rank 0's.</summary>
+    public void BroadcastFromMain(IReadOnlyList<Tensor> tensors)
+    {
+        foreach (var group in tensors.GroupBy(t => t.dtype))
+            Group.Broadcast(group.ToList(), 0);
+    }
+
+    /// <summary>The mean over ranks of each value (float64), the same on every rank.</summary>
+    public double[] Average(params double[] values)
+    {
+        using var t = torch.tensor(values, dtype: ScalarType.Float64);
+        Group.AllReduce([t], 1.0 / WorldSize);
+        return t.data<double>();
+    }
+
+    /// <summary>DETR/DINO's num_boxes: all_reduce(num_boxes) / world_size (the criterion's hook).</summary>
+    public double ReduceNumBoxes(double numBoxes) => Average(numBoxes)[0];
+
+    /// <summary>Rank 0: says <paramref name="what"/> is done. Other ranks: wait for it (rank 0's evaluation, the synthetic set).</summary>
+    public void MainDone(string what)
+    {
+        if (IsMain) _store.Set(what);
+        else _store.Wait(what, TimeSpan.FromHours(24));
+    }
+
+    public void Dispose()
+    {
+        Group.Dispose();
+        _store.Dispose();
+    }
+}
