@@ -73,8 +73,8 @@ public sealed class TrainingData
             throw new DatasetException($"{valAnn}: categories differ from {trainAnn}", valAnn);
         // a bad validation image would otherwise stop the run at its first evaluation, after hours of training
         if (!config.SkipBadSamples) CheckHeaders(val, limits);
-        var trainT = DetrTransforms.Train(config.TrainScales, config.MaxSize, config.CropResize, config.CropMin, config.CropMax);
-        var valT = DetrTransforms.Val(config.ValSize, config.MaxSize);
+        var trainT = RunTransforms.Train(run, train);
+        var valT = RunTransforms.Val(config);
         return new TrainingData
         {
             Train = train,

@@ -39,7 +39,7 @@ public sealed class ValidationData
         {
             Val = val,
             Annotations = annotations,
-            Loader = new DataLoader(val, DetrTransforms.Val(config.ValSize, config.MaxSize), new DataLoaderOptions
+            Loader = new DataLoader(val, RunTransforms.Val(config), new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers,
                 SkipBadSamples = skip, ImageLimits = limits,

@@ -25,12 +25,13 @@ public sealed class YoloFamily : IDetectorFamily
     /// <summary>
     /// ultralytics' recipe where the run's sections differ from DETR's: AdamW (its "auto" choice for short runs) at
     /// lr 0.002 without a separate backbone rate, weight decay 5e-4 off BatchNorm and biases, gradient clipping 10,
-    /// batch 16.
+    /// batch 16, and its augmentation (data.augment yolo: mosaic, random perspective, HSV, flip, letterboxed validation).
     /// </summary>
     public IReadOnlyDictionary<string, string> RunDefaults { get; } = new Dictionary<string, string>
     {
         ["optim.lr"] = "0.002", ["optim.lr_backbone"] = "0.002", ["optim.weight_decay"] = "0.0005", ["optim.clip_max_norm"] = "10",
         ["data.batch_size"] = "16",
+        ["data.augment"] = "\"yolo\"",
     };
 
     public IDetector Build(ModelConfig config, DetectorBuildOptions options)
