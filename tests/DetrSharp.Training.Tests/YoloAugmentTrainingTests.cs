@@ -36,6 +36,8 @@ public class YoloAugmentTrainingTests : IClassFixture<TinyData>
         Assert.Contains("data.scale must be in [0, 1)", Fails(c, "data.scale", "1"));
         Assert.Contains("data.close_mosaic must be 0 or more", Fails(c, "data.close_mosaic", "-1"));
         Assert.Contains("data.augment", Fails(c, "data.augment", "\"mmdet\""));
+        Assert.Contains("data.augment yolo is for the YOLO families", Fails(RunConfig.ForModel("detr"), "data.augment", "\"yolo\""));
+        Assert.Equal(AugmentKind.Detr, c.With([("data.augment", "\"detr\"")]).Data.Augment);   // a YOLO model may keep DETR's pipeline
     }
 
     static string Fails(RunConfig c, string key, string value) => Assert.Throws<ConfigException>(() => c.With([(key, value)])).Message;

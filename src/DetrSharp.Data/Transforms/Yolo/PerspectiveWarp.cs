@@ -39,6 +39,17 @@ public static class PerspectiveWarp
                 }
                 int x0 = (int)Math.Floor(u), y0 = (int)Math.Floor(v);
                 double fx = u - x0, fy = v - y0;
+                if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh)
+                {
+                    // all four taps inside: no border lookups
+                    int a = (y0 * sw + x0) * 3, b = a + sw * 3;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        double top = src[a + c] + (src[a + 3 + c] - src[a + c]) * fx, bottom = src[b + c] + (src[b + 3 + c] - src[b + c]) * fx;
+                        dst[o + c] = (byte)Math.Clamp((int)Math.Round(top + (bottom - top) * fy), 0, 255);
+                    }
+                    continue;
+                }
                 for (int c = 0; c < 3; c++)
                 {
                     double p00 = Tap(src, sw, sh, x0, y0, c), p10 = Tap(src, sw, sh, x0 + 1, y0, c);

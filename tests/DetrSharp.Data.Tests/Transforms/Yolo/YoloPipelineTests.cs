@@ -87,6 +87,23 @@ public class YoloPipelineTests
     }
 
     [Fact]
+    public void MixUpInThePipelineBringsASecondImagesObjects()
+    {
+        var source = Source();
+        var pipeline = YoloTransforms.Train(new YoloAugmentOptions { ImgSize = 64, Mosaic = 0, MixUp = 1.0, HsvH = 0, HsvS = 0, HsvV = 0 }, source, epochs: 20);
+        int mixed = 0;
+        for (ulong seed = 0; seed < 30; seed++)
+        {
+            var rng = new Xoshiro256StarStar(seed);
+            var s = pipeline.ForEpoch(0).Apply(source.Load(2), ref rng);
+            AssertValid(s, 64);
+            if (s.Labels.Any(l => l / 10 != 2)) mixed++;
+        }
+        // images 0 to 3 have objects, 4 none: most draws bring some
+        Assert.True(mixed >= 10, $"only {mixed} of 30 samples hold another image's objects");
+    }
+
+    [Fact]
     public void MixUpBlendsTwoImagesAndKeepsBothObjectSets()
     {
         var a = YoloSamples.Solid(8, 8, 200, [1, 1, 4, 4], [1]);
