@@ -62,6 +62,28 @@ public class YoloPipelineTests
     }
 
     [Fact]
+    public void TheSameSeedGivesTheSameSample()
+    {
+        var options = new YoloAugmentOptions { ImgSize = 64, MixUp = 0.5, Degrees = 10 };
+        var pipeline = YoloTransforms.Train(options, Source(), epochs: 20);
+        var source = Source();
+        DetectionSample Run(ulong seed)
+        {
+            var rng = new Xoshiro256StarStar(seed);
+            return pipeline.ForEpoch(0).Apply(source.Load(1), ref rng);
+        }
+        for (ulong seed = 0; seed < 10; seed++)
+        {
+            var a = Run(seed);
+            var b = Run(seed);
+            Assert.Equal(a.Image.Pixels, b.Image.Pixels);
+            Assert.Equal(a.Boxes, b.Boxes);
+            Assert.Equal(a.Labels, b.Labels);
+        }
+        Assert.NotEqual(Run(1).Image.Pixels, Run(2).Image.Pixels);
+    }
+
+    [Fact]
     public void CloseMosaicSwitchesOffForTheLastEpochs()
     {
         var options = new YoloAugmentOptions { ImgSize = 64, Mosaic = 1.0, MixUp = 1.0, CloseMosaic = 3 };
