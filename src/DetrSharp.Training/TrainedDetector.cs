@@ -53,7 +53,7 @@ public sealed class TrainedDetector : IDisposable
         }
     }
 
-    /// <summary>Detections on one image file (resized as for validation), in the image's pixels.</summary>
+    /// <summary>Detections on one image file (resized or letterboxed as for validation), in the image's pixels.</summary>
     public ImageDetections Predict(string imagePath, float scoreThreshold)
     {
         var image = ImageCodec.Decode(imagePath);
@@ -68,7 +68,7 @@ public sealed class TrainedDetector : IDisposable
             ImageId = 0, OriginalWidth = image.Width, OriginalHeight = image.Height,
         };
         var rng = new Xoshiro256StarStar(0);
-        sample = DetrTransforms.Val(Config.Data.ValSize, Config.Data.MaxSize).Apply(sample, ref rng);
+        sample = RunTransforms.Val(Config.Data).Apply(sample, ref rng);
         using var batch = Collate.Make(new[] { sample });
         using var onDevice = batch.To(Config.Runtime.TorchDevice);
         return Detector.Predict(onDevice, scoreThreshold)[0];

@@ -79,8 +79,8 @@ public sealed class TrainingData
         // a bad validation image would otherwise stop the run at its first evaluation, after hours of training
         // (a YOLO split's headers were all read when it was opened)
         if (!config.SkipBadSamples && source.Yolo is null) CheckHeaders(val, limits);
-        var trainT = DetrTransforms.Train(config.TrainScales, config.MaxSize, config.CropResize, config.CropMin, config.CropMax);
-        var valT = DetrTransforms.Val(config.ValSize, config.MaxSize);
+        var trainT = RunTransforms.Train(run, train);
+        var valT = RunTransforms.Val(config);
         return new TrainingData
         {
             Train = train,

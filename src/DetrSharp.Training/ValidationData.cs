@@ -46,7 +46,7 @@ public sealed class ValidationData
             Val = val,
             Annotations = split.Source,
             GroundTruthSource = split.GroundTruth,
-            Loader = new DataLoader(val, DetrTransforms.Val(config.ValSize, config.MaxSize), new DataLoaderOptions
+            Loader = new DataLoader(val, RunTransforms.Val(config), new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers,
                 SkipBadSamples = skip, ImageLimits = limits,

@@ -16,5 +16,6 @@ public static class BenchSuites
         new DinoBench(),
         new OnnxBench(),
         new DdpBench(),
+        new AugmentBench(),
     };
 }

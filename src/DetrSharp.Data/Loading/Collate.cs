@@ -79,6 +79,7 @@ public static class Collate
             ImageId = s.ImageId,
             OriginalSize = (s.OriginalHeight, s.OriginalWidth),
             Size = (s.Image.Height, s.Image.Width),
+            Content = s.Content,
         };
     }
 }

@@ -38,14 +38,18 @@ public sealed record DataLoaderOptions
 public sealed class DataLoader
 {
     readonly CocoDataset _dataset;
-    readonly IDetectionTransform _transform;
+    readonly Func<int, IDetectionTransform> _transform;
     readonly ConcurrentQueue<string> _problems = new();
     readonly ConcurrentQueue<(int Position, string Reason)> _skipped = new();
 
     public DataLoader(CocoDataset dataset, IDetectionTransform transform, DataLoaderOptions options)
+        : this(dataset, _ => transform, options) { }
+
+    /// <summary>A loader whose augmentation depends on the epoch (counted from 0), as YOLO's close_mosaic needs.</summary>
+    public DataLoader(CocoDataset dataset, Func<int, IDetectionTransform> transformForEpoch, DataLoaderOptions options)
     {
         _dataset = dataset;
-        _transform = transform;
+        _transform = transformForEpoch;
         Options = options;
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be positive");
         if (options.WorldSize < 1 || options.Rank < 0 || options.Rank >= options.WorldSize)
@@ -110,7 +114,7 @@ public sealed class DataLoader
         if (image.Width != record.Width || image.Height != record.Height)
             throw new DatasetException($"{record.FilePath}: image is {image.Width}x{image.Height} but the annotations say {record.Width}x{record.Height} (image id {record.ImageId})");
         var rng = new Xoshiro256StarStar(SplitMix64.Combine((ulong)Options.Seed, (ulong)epoch, (ulong)record.ImageId));
-        return _transform.Apply(DetectionSample.From(record, image), ref rng);
+        return _transform(epoch).Apply(DetectionSample.From(record, image), ref rng);
     }
 
     /// <summary>

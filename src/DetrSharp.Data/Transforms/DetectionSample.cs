@@ -20,6 +20,12 @@ public sealed class DetectionSample
     /// <summary>The size of the image as stored (before any transform): what predictions are scaled back to.</summary>
     public required int OriginalWidth { get; init; }
     public required int OriginalHeight { get; init; }
+    /// <summary>
+    /// Where the stored image lies in <see cref="Image"/> when a transform placed it inside padding (YOLO's letterbox):
+    /// (left, top, width, height) in pixels of <see cref="Image"/>; null when it fills the whole image (every resize).
+    /// Predictions are mapped back to the stored pixels through it.
+    /// </summary>
+    public (int Left, int Top, int Width, int Height)? Content { get; set; }
 
     public int Count => Labels.Length;
 

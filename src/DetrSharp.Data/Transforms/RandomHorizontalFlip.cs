@@ -3,7 +3,8 @@ using DetrSharp.Data.Synthetic;
 
 namespace DetrSharp.Data.Transforms;
 
-/// <summary>Mirrors the image left-right with probability p; boxes become [w - x2, y1, w - x1, y2].</summary>
+/// <summary>Mirrors the image left-right with probability p; boxes become [w - x2, y1, w - x1, y2]
+/// (and a letterboxed image's content region is mirrored with them). ultralytics' RandomFlip("horizontal") too.</summary>
 public sealed class RandomHorizontalFlip(double p = 0.5) : IDetectionTransform
 {
     public DetectionSample Apply(DetectionSample sample, ref Xoshiro256StarStar rng)
@@ -18,6 +19,7 @@ public sealed class RandomHorizontalFlip(double p = 0.5) : IDetectionTransform
             b[i] = w - x2;
             b[i + 2] = w - x1;
         }
+        if (sample.Content is { } c) sample.Content = (sample.Image.Width - c.Left - c.Width, c.Top, c.Width, c.Height);
         return sample;
     }
 

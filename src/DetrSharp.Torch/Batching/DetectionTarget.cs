@@ -58,13 +58,31 @@ public sealed class DetectionTarget : IDisposable
     /// <summary>Size after the transforms (height, width), before padding: the pixels the normalised boxes refer to.</summary>
     public (int Height, int Width) Size { get; init; }
 
+    /// <summary>
+    /// Where the stored image lies in the transformed one when a transform padded it (YOLO's letterbox): (left, top,
+    /// width, height) in pixels of <see cref="Size"/>; null when it fills all of <see cref="Size"/>.
+    /// </summary>
+    public (int Left, int Top, int Width, int Height)? Content { get; init; }
+
+    /// <summary>
+    /// How a point in pixels of the transformed image maps to the stored image: stored = (p − offset) × scale, per axis.
+    /// The one mapping predictions take back to <see cref="OriginalSize"/> (scale 1 when the sizes are unknown).
+    /// </summary>
+    public (float ScaleX, float ScaleY, float OffsetX, float OffsetY) ToStoredPixels()
+    {
+        var c = Content ?? (0, 0, Size.Width, Size.Height);
+        float sx = c.Width > 0 && OriginalSize.Width > 0 ? (float)OriginalSize.Width / c.Width : 1;
+        float sy = c.Height > 0 && OriginalSize.Height > 0 ? (float)OriginalSize.Height / c.Height : 1;
+        return (sx, sy, c.Left, c.Top);
+    }
+
     /// <summary>The same target with its tensors on <paramref name="device"/> (aliases when already there).</summary>
     public DetectionTarget To(Device device)
     {
         bool here = Labels.device == device && Boxes.device == device;
         return new DetectionTarget(here ? Labels.alias() : Labels.to(device), here ? Boxes.alias() : Boxes.to(device), Masks?.to(device))
         {
-            ImageId = ImageId, OriginalSize = OriginalSize, Size = Size,
+            ImageId = ImageId, OriginalSize = OriginalSize, Size = Size, Content = Content,
         };
     }
 

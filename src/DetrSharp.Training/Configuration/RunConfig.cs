@@ -36,6 +36,9 @@ public sealed record RunConfig
         Schedule.Validate();
         Eval.Validate();
         Runtime.Validate();
+        // the letterbox's placement is undone by the YOLO detectors only (DETR and DINO scale normalised boxes by the stored size)
+        ConfigException.Check(Data.Augment != AugmentKind.Yolo || Model is DetrSharp.Detection.Yolo.YoloFamilyConfig,
+            $"data.augment yolo is for the YOLO families (model.name yolov8 or yolov10); {Model.Name} takes data.augment detr");
         return this;
     }
 

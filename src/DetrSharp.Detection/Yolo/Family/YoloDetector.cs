@@ -118,15 +118,16 @@ public sealed class YoloDetector : IDetector
         return list;
     }
 
-    // boxes [k, 4] xyxy in input pixels, scores [k], labels [k] → the image's stored pixels, clipped to it
+    // boxes [k, 4] xyxy in input pixels, scores [k], labels [k] → the image's stored pixels (letterbox padding undone), clipped to it
     static ImageDetections ToImage(DetectionTarget t, Tensor boxes, Tensor scores, Tensor labels, double conf)
     {
-        float sx = t.Size.Width > 0 ? (float)t.OriginalSize.Width / t.Size.Width : 1, sy = t.Size.Height > 0 ? (float)t.OriginalSize.Height / t.Size.Height : 1;
+        var (sx, sy, dx, dy) = t.ToStoredPixels();
         float maxX = t.OriginalSize.Width > 0 ? t.OriginalSize.Width : float.MaxValue, maxY = t.OriginalSize.Height > 0 ? t.OriginalSize.Height : float.MaxValue;
         using var scope = torch.NewDisposeScope();
+        var shift = torch.tensor(new[] { dx, dy, dx, dy }, [1, 4], device: boxes.device);                  // [1, 4]
         var scale = torch.tensor(new[] { sx, sy, sx, sy }, [1, 4], device: boxes.device);                  // [1, 4]
         var limit = torch.tensor(new[] { maxX, maxY, maxX, maxY }, [1, 4], device: boxes.device);          // [1, 4]
-        var pixels = (boxes.to(ScalarType.Float32) * scale).clamp(torch.zeros_like(limit), limit);          // [k, 4]
+        var pixels = ((boxes.to(ScalarType.Float32) - shift) * scale).clamp(torch.zeros_like(limit), limit);   // [k, 4]
         return ImageDetections.From(t.ImageId, scores, labels, pixels, conf);
     }
 

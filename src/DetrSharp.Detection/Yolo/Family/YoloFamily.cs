@@ -27,7 +27,8 @@ public sealed class YoloFamily : IDetectorFamily
     /// at the fitted lr for runs of up to 10,000 optimizer steps, else SGD), lr0 0.01 with no separate backbone rate,
     /// SGD momentum 0.937, weight decay 5e-4 off norm weights and biases, nominal batch 64 (gradient accumulation),
     /// clipping 10, ModelEMA 0.9999 with tau 2000, batch 16; warm-up of 3 epochs (at least 100 steps) with the bias lr
-    /// from 0.1 and momentum from 0.8, then the linear schedule to lrf 0.01 stepped per epoch.
+    /// from 0.1 and momentum from 0.8, then the linear schedule to lrf 0.01 stepped per epoch; and its augmentation (data.augment yolo: mosaic, random
+    /// perspective, HSV, flip, letterboxed validation).
     /// </summary>
     public IReadOnlyDictionary<string, string> RunDefaults { get; } = new Dictionary<string, string>
     {
@@ -38,6 +39,7 @@ public sealed class YoloFamily : IDetectorFamily
         ["schedule.warmup_bias_lr"] = "0.1", ["schedule.warmup_momentum"] = "0.8",
         ["schedule.lr_schedule"] = "\"linear\"", ["schedule.lr_update"] = "\"epoch\"", ["schedule.lrf"] = "0.01",
         ["data.batch_size"] = "16",
+        ["data.augment"] = "\"yolo\"",
     };
 
     public IDetector Build(ModelConfig config, DetectorBuildOptions options)

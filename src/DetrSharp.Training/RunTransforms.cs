@@ -1,0 +1,25 @@
+using DetrSharp.Data.Coco;
+using DetrSharp.Data.Transforms;
+
+namespace DetrSharp.Training;
+
+/// <summary>
+/// The run's augmentation, chosen by data.augment: DETR's pipelines, or ultralytics' (training through mosaic with the
+/// training set as its source, close_mosaic by epoch; validation and prediction letterboxed to data.img_size).
+/// </summary>
+public static class RunTransforms
+{
+    /// <summary>The training transform of each epoch (counted from 0).</summary>
+    public static Func<int, IDetectionTransform> Train(RunConfig run, CocoDataset train)
+    {
+        var d = run.Data;
+        if (d.Augment == AugmentKind.Yolo)
+            return YoloTransforms.Train(d.YoloAugment, new CocoSampleSource(train), run.Schedule.Epochs).ForEpoch;
+        var detr = DetrTransforms.Train(d.TrainScales, d.MaxSize, d.CropResize, d.CropMin, d.CropMax);
+        return _ => detr;
+    }
+
+    /// <summary>Validation, eval and predict.</summary>
+    public static IDetectionTransform Val(DataConfig d)
+        => d.Augment == AugmentKind.Yolo ? YoloTransforms.Val(d.ImgSize) : DetrTransforms.Val(d.ValSize, d.MaxSize);
+}
