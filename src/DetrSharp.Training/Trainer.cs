@@ -41,7 +41,8 @@ public sealed class Trainer : IDisposable
         _observer = observer ?? SilentObserver.Instance;
         _device = config.Runtime.TorchDevice;
         _optimizer = TrainingOptimizer.Create(detector, config.Optim);
-        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm);
+        Precision = config.Runtime.ResolvePrecision();
+        _step = new TrainingStep(detector, _optimizer, config.Optim.ClipMaxNorm, Precision);
         long total = TotalSteps;
         _scheduler = new optim.lr_scheduler.LambdaLR(_optimizer, step => LrFactor(config.Schedule, step, total, _timeFraction));
         if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema);
@@ -58,6 +59,8 @@ public sealed class Trainer : IDisposable
     }
 
     public TrainingProgress Progress => _progress;
+    /// <summary>What runtime.precision resolved to on this machine: what the steps and evaluations run in.</summary>
+    public RunPrecision Precision { get; }
     public string CheckpointPath => Path.Combine(_runDir, Checkpoint.FileName);
     public EvalResult? LastEval { get; private set; }
     public List<(long step, double loss)> LossCurve { get; } = new();
@@ -112,6 +115,9 @@ public sealed class Trainer : IDisposable
         _skipped.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
         _skipped.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
+        // what this (re)start computes in, as runtime.precision resolved here (auto differs between machines)
+        log.Write("run", new JsonObject { ["step"] = _progress.Step, ["precision"] = Precision.Name, ["precision_reason"] = Precision.Reason, ["device"] = _device.ToString() });
+        _observer.Message($"precision: {Precision.Name} ({Precision.Reason})");
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
         _lastCheckpoint = Stopwatch.StartNew();
@@ -204,7 +210,7 @@ public sealed class Trainer : IDisposable
         _ema?.Swap();
         try
         {
-            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth);
+            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth, precision: Precision);
             var o = r.ToJson();
             o["epoch"] = epoch;
             o["step"] = _progress.Step;

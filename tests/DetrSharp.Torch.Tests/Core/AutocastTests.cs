@@ -88,4 +88,23 @@ public class AutocastTests
         Assert.Contains("CUDA only", e.Message);
         Assert.False(torch.is_autocast_enabled(DeviceType.CPU));
     }
+
+    [Fact]
+    public void NormsTakeABFloat16InputWithFloat32ParametersInFloat32()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(2, 4, 3, 3);
+        var w = torch.rand(4) + 0.5;
+        var b = torch.randn(4);
+        var low = x.to(ScalarType.BFloat16);
+        var reference = nn.functional.layer_norm(low.@float(), [3, 3], torch.ones(3, 3), torch.zeros(3, 3));
+        var ln = nn.functional.layer_norm(low, [3, 3], torch.ones(3, 3), torch.zeros(3, 3));
+        Assert.Equal(ScalarType.Float32, ln.dtype);
+        Assert.True(torch.allclose(ln, reference));
+        var bn = nn.functional.batch_norm(low, torch.zeros(4), torch.ones(4), w, b, training: true);
+        Assert.Equal(ScalarType.Float32, bn.dtype);
+        Assert.True(torch.allclose(bn, nn.functional.batch_norm(low.@float(), torch.zeros(4), torch.ones(4), w, b, training: true)));
+        Assert.Equal(ScalarType.Float32, nn.functional.group_norm(low, 2, w, b).dtype);
+        Assert.Equal(ScalarType.BFloat16, nn.functional.layer_norm(low, [3, 3]).dtype);   // no float32 parameter: stays
+    }
 }
