@@ -14,5 +14,6 @@ public static class BenchSuites
         new DetrStepBench(),
         new YoloBench(),
         new DinoBench(),
+        new ResNetStepBench(),
     };
 }
