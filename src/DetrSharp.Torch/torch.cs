@@ -55,7 +55,7 @@ public static partial class torch
     /// </summary>
     public static bool set_host_memory_retained(bool retain) => NativeMethods.dsh_set_host_memory_retained(retain ? 1 : 0) == 1;
 
-    public static class cuda
+    public static partial class cuda
     {
         public static bool is_available() => TorchException.Check(NativeMethods.dsh_cuda_is_available()) != 0;
         public static int device_count() => TorchException.Check(NativeMethods.dsh_cuda_device_count());

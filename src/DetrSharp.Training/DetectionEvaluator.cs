@@ -19,6 +19,9 @@ public sealed record EvalResult(IReadOnlyDictionary<string, double> Stats, IRead
     /// <summary>The detections that were scored (ids and boxes in the stored images' pixels).</summary>
     public IReadOnlyList<CocoDetection> Detections { get; init; } = [];
 
+    /// <summary>The precision the forward ran in (fp32, bf16, fp16), recorded in eval.json; null when not known.</summary>
+    public string? Precision { get; init; }
+
     public JsonObject ToJson()
     {
         var o = new JsonObject();
@@ -26,6 +29,7 @@ public sealed record EvalResult(IReadOnlyDictionary<string, double> Stats, IRead
         var per = new JsonObject();
         foreach (var (name, ap) in PerCategoryAP) per[name] = Math.Round(ap, 6);
         o["per_category_AP"] = per;
+        if (Precision != null) o["precision"] = Precision;
         return o;
     }
 }
@@ -33,7 +37,8 @@ public sealed record EvalResult(IReadOnlyDictionary<string, double> Stats, IRead
 /// <summary>Runs a detector over a validation loader and scores it with COCO bbox evaluation.</summary>
 public static class DetectionEvaluator
 {
-    public static EvalResult Evaluate(IDetector detector, DataLoader loader, CocoGroundTruth groundTruth, Action<int, int>? progress = null)
+    /// <param name="precision">autocast around the forward (null: float32); post-processing stays float32</param>
+    public static EvalResult Evaluate(IDetector detector, DataLoader loader, CocoGroundTruth groundTruth, Action<int, int>? progress = null, RunPrecision? precision = null)
     {
         var dataset = loader.Dataset;
         var detections = new List<CocoDetection>();
@@ -49,6 +54,7 @@ public static class DetectionEvaluator
                 using (torch.NewDisposeScope())
                 using (torch.no_grad())
                 using (var onDevice = batch.To(device))
+                using (precision?.Autocast())
                 {
                     foreach (var img in detector.Predict(onDevice))
                         for (int i = 0; i < img.Scores.Length; i++)
@@ -64,7 +70,7 @@ public static class DetectionEvaluator
         {
             detector.Module.train(wasTraining);
         }
-        return Score(groundTruth, detections, dataset.Categories);
+        return Score(groundTruth, detections, dataset.Categories) with { Precision = precision?.Name ?? "fp32" };
     }
 
     /// <summary>COCO stats of a detection list; an empty list scores zero everywhere (pycocotools would refuse it).</summary>

@@ -22,6 +22,9 @@ public sealed class TrainedDetector : IDisposable
     public RunConfig Config { get; }
     public IReadOnlyList<string> ClassNames { get; }
     public TrainingProgress Progress { get; }
+    /// <summary>The run's runtime.precision resolved for this machine and device: what Predict and eval's forward run in.</summary>
+    public RunPrecision Precision => _precision ??= Config.Runtime.ResolvePrecision();
+    RunPrecision? _precision;
 
     /// <summary>Loads a checkpoint written by `detrsharp train` (the EMA weights when asked and present).</summary>
     /// <param name="path">the checkpoint</param>
@@ -71,6 +74,7 @@ public sealed class TrainedDetector : IDisposable
         sample = RunTransforms.Val(Config.Data).Apply(sample, ref rng);
         using var batch = Collate.Make(new[] { sample });
         using var onDevice = batch.To(Config.Runtime.TorchDevice);
+        using var autocast = Precision.Autocast();
         return Detector.Predict(onDevice, scoreThreshold)[0];
     }
 

@@ -50,6 +50,7 @@ public sealed class Trainer : IDisposable
         _runDir = runDirectory;
         _observer = observer ?? SilentObserver.Instance;
         _device = config.Runtime.TorchDevice;
+        Precision = config.Runtime.ResolvePrecision();
         var choice = TrainingOptimizer.Choose(config.Optim, TrainingOptimizer.PlannedIterations(config, data.Train.Count), data.ClassNames.Count);
         (_optimizer, _scheduler, _schedule, _step, _choice) = BuildOptimizer(choice);
         if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema, config.Optim.EmaTau);
@@ -65,7 +66,7 @@ public sealed class Trainer : IDisposable
         var optimizer = TrainingOptimizer.Create(_detector, _config.Optim, choice, _config.Optim.ScaledWeightDecay(batch), out var roles);
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps);
         var scheduler = schedule.Attach(optimizer);
-        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group), choice);
+        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group, Precision), choice);
     }
 
     /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
@@ -79,6 +80,8 @@ public sealed class Trainer : IDisposable
     }
 
     public TrainingProgress Progress => _progress;
+    /// <summary>What runtime.precision resolved to on this machine: what the steps and evaluations run in.</summary>
+    public RunPrecision Precision { get; }
     public string CheckpointPath => Path.Combine(_runDir, Checkpoint.FileName);
     public EvalResult? LastEval { get; private set; }
     public List<(long step, double loss)> LossCurve { get; } = new();
@@ -123,6 +126,9 @@ public sealed class Trainer : IDisposable
         _skipped?.Add("train", _data.Train.Problems.Select(p => p.Message), _progress.Step, log);
         _skipped?.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
+        // what this (re)start computes in, as runtime.precision resolved here (auto differs between machines)
+        log.Write("run", new JsonObject { ["step"] = _progress.Step, ["precision"] = Precision.Name, ["precision_reason"] = Precision.Reason, ["device"] = _device.ToString() });
+        _observer.Message($"precision: {Precision.Name} ({Precision.Reason})");
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
         _lastCheckpoint = Stopwatch.StartNew();
@@ -263,7 +269,7 @@ public sealed class Trainer : IDisposable
         _ema?.Swap();
         try
         {
-            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth);
+            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth, precision: Precision);
             var o = r.ToJson();
             o["epoch"] = epoch;
             o["step"] = _progress.Step;

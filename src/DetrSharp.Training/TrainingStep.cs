@@ -14,7 +14,11 @@ namespace DetrSharp.Training;
 /// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
 /// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
 /// family (its matcher, say) notices them first. In a distributed run (a process group given) the gradients are
-/// averaged over the ranks (<see cref="GradientAverager"/>) before clipping and the optimizer step, as DDP does.
+/// averaged over the ranks (<see cref="GradientAverager"/>) before clipping and the optimizer step, as DDP does. Under a
+/// <see cref="RunPrecision"/> other than fp32 the forward runs under autocast (the family's criterion leaves it, in
+/// float32); the loss, backward, clipping and the step stay outside. fp16 adds a dynamic <see cref="amp.GradScaler"/>:
+/// scaled backward, unscale before clipping, and a step with inf/NaN gradients skipped (its scale backs off) instead
+/// of stopping the run.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -22,17 +26,24 @@ public sealed class TrainingStep
     readonly optim.Optimizer _optimizer;
     readonly double _clipMaxNorm;
     readonly List<Tensor> _parameters;
+    readonly RunPrecision? _precision;
 
     /// <param name="clipMaxNorm">clip the gradients' total norm to this (0 = no clipping)</param>
     /// <param name="group">the process group of a distributed run (null: one process)</param>
-    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null)
+    /// <param name="precision">autocast around the forward (null or fp32: none)</param>
+    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null, RunPrecision? precision = null)
     {
         _detector = detector;
         _optimizer = optimizer;
         _clipMaxNorm = clipMaxNorm;
         _parameters = detector.Module.parameters().Where(p => p.requires_grad).ToList();
         if (group is { Size: > 1 }) Averager = new GradientAverager(group, _parameters);
+        _precision = precision;
+        if (precision?.NeedsGradScaler == true) Scaler = new amp.GradScaler();
     }
+
+    /// <summary>fp16's loss scaler (null otherwise).</summary>
+    public amp.GradScaler? Scaler { get; }
 
     /// <summary>Batches whose gradients wait for the next optimizer step (0 right after one).</summary>
     public int Pending { get; private set; }
@@ -46,29 +57,48 @@ public sealed class TrainingStep
     /// <c>ni - last_opt_step &gt;= accumulate</c>; in a distributed run the summed gradients are averaged over the
     /// ranks once, just before it (DDP's no_sync over the accumulated batches).
     /// </summary>
-
     /// <param name="step">the step's number, for the error that names a non-finite loss</param>
     /// <param name="accumulate">batches whose summed gradients make one optimizer step (1: every batch)</param>
     public Dictionary<string, double> Run(DetectionBatch batch, long step, int accumulate = 1)
     {
         using var scope = torch.NewDisposeScope();
         IReadOnlyDictionary<string, Tensor> terms;
-        try { terms = _detector.Losses(batch); }
+        try
+        {
+            using var autocast = _precision?.Autocast();
+            terms = _detector.Losses(batch);
+        }
         catch (Exception e) when (e is not NonFiniteLossException && Diagnose(batch, step, e) is { } diverged) { throw diverged; }
         var (loss, values) = WeightedLoss.Sum(terms, _detector.WeightDict);
         WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
         values["loss"] = loss.item<double>();
         if (Pending == 0) _optimizer.zero_grad();
-        loss.backward();
+        if (Scaler is { } scaler)
+        {
+            values["grad_scale"] = scaler.get_scale();
+            scaler.scale(loss).backward();
+        }
+        else loss.backward();
         Pending++;
         if (Pending < accumulate) return values;
         Averager?.Average(); // the accumulated gradients, once per optimizer step
+        if (Scaler is { } s) return ScaledStep(s, values);
         if (_clipMaxNorm > 0)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
             if (!double.IsFinite(norm)) throw new NonFiniteTrainingException(step, $"the gradient norm is {norm} (the loss was finite: {values["loss"]})");
         }
         _optimizer.step();
+        Pending = 0;
+        return values;
+    }
+
+    // fp16: inf/NaN gradients at a finite loss are the scale overflowing float16, not divergence: the step is skipped
+    Dictionary<string, double> ScaledStep(amp.GradScaler scaler, Dictionary<string, double> values)
+    {
+        if (scaler.unscale_(_parameters) && _clipMaxNorm > 0) nn.utils.clip_grad_norm_(_parameters, _clipMaxNorm);
+        values["skipped_step"] = scaler.step(_optimizer, _parameters) ? 0 : 1;
+        scaler.update();
         Pending = 0;
         return values;
     }

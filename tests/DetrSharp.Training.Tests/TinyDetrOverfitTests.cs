@@ -77,7 +77,7 @@ public class TinyDetrOverfitTests(ITestOutputHelper output)
         }
     }
 
-    static (NestedTensor samples, DetectionTarget[] targets) Batch(int size)
+    internal static (NestedTensor samples, DetectionTarget[] targets) Batch(int size)
     {
         var images = new Tensor[Scenes.Length];
         var targets = new DetectionTarget[Scenes.Length];

@@ -17,5 +17,6 @@ public static class BenchSuites
         new OnnxBench(),
         new DdpBench(),
         new AugmentBench(),
+        new ResNetStepBench(),
     };
 }

@@ -29,15 +29,16 @@ public sealed class DetrStepBench : IBenchSuite
         {
             Model = DetrConfig.Reference,
             Optim = new OptimConfig { Lr = 1e-4, LrBackbone = 1e-5, WeightDecay = 1e-4, ClipMaxNorm = 0.1 },
-            Runtime = new RuntimeConfig { Device = options.Device },
+            Runtime = new RuntimeConfig { Device = options.Device, Precision = options.Precision },
         }.Validate();
+        var precision = run.Runtime.ResolvePrecision();
         torch.manual_seed(42);
         using var detector = DetectorFactory.Build(run, 91);
-        yield return TrainStep(detector, run, runs, warmup);
-        yield return Inference(((DetrDetector)detector).Model, run.Runtime.TorchDevice, runs, warmup);
+        yield return TrainStep(detector, run, precision, runs, warmup);
+        yield return Inference(((DetrDetector)detector).Model, precision, runs, warmup);
     }
 
-    static BenchResult TrainStep(IDetector detector, RunConfig run, int runs, int warmup)
+    static BenchResult TrainStep(IDetector detector, RunConfig run, RunPrecision precision, int runs, int warmup)
     {
         using var gen = new Generator(seed: 512);
         var device = run.Runtime.TorchDevice;
@@ -65,7 +66,7 @@ public sealed class DetrStepBench : IBenchSuite
         using var _ = hostBatch;
         using var batch = hostBatch.To(device);
         using var optimizer = TrainingOptimizer.Create(detector, run.Optim);
-        var step = new TrainingStep(detector, optimizer, run.Optim.ClipMaxNorm);
+        var step = new TrainingStep(detector, optimizer, run.Optim.ClipMaxNorm, precision: precision);
         detector.Module.train();
         double loss = double.NaN;
         long n = 0;
@@ -75,11 +76,13 @@ public sealed class DetrStepBench : IBenchSuite
         ModelBenchTiming.AddReference(result, 4216, 2938);
         result.Extra["loss"] = Math.Round(loss, 4);
         result.Extra["device"] = device.ToString();
+        result.Extra["precision"] = precision.Name;
         return result;
     }
 
-    static BenchResult Inference(DETR model, Device device, int runs, int warmup)
+    static BenchResult Inference(DETR model, RunPrecision precision, int runs, int warmup)
     {
+        var device = precision.Device;
         using var gen = new Generator(seed: 800);
         using var data = torch.NewDisposeScope();
         var samples = new NestedTensor(torch.randn([1, 3, 800, 1066], generator: gen).to(device), torch.zeros([1, 800, 1066], ScalarType.Bool).to(device));
@@ -89,12 +92,14 @@ public sealed class DetrStepBench : IBenchSuite
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
+            using var autocast = precision.Autocast();
             model.forward(samples);
         }
 
         var result = ModelBenchTiming.Measure("detr_r50_infer_b1_800x1066", Infer, warmup, runs);
         ModelBenchTiming.AddReference(result, 1812, 1632);
         result.Extra["device"] = device.ToString();
+        result.Extra["precision"] = precision.Name;
         model.train();
         return result;
     }

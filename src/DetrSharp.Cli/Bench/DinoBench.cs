@@ -1,7 +1,9 @@
 using DetrSharp.Detection.Dino;
+using DetrSharp.Detection.Families;
 using DetrSharp.Detection.Matching;
 using DetrSharp.Detection.Models;
 using DetrSharp.Torch;
+using DetrSharp.Training;
 
 namespace DetrSharp.Cli.Bench;
 
@@ -25,17 +27,24 @@ public sealed class DinoBench : IBenchSuite
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         int runs = options.Runs > 0 ? options.Runs : 5;
         int warmup = options.Warmup > 0 ? options.Warmup : 1;
-        yield return Msda(runs, warmup, MsDeformSamplingMode.Stacked);
-        yield return Msda(runs, warmup, MsDeformSamplingMode.PerLevel);
+        var precision = options.ResolvePrecision();
+        foreach (var mode in new[] { MsDeformSamplingMode.Stacked, MsDeformSamplingMode.PerLevel })
+            yield return Tagged(Msda(runs, warmup, mode, precision), precision);
         torch.manual_seed(42);
         var config = DinoConfig.FourScale();
         using var model = DinoBuilder.Build(config);
-        yield return Inference(model, Math.Min(runs, 3), warmup);
-        yield return TrainStep(model, config, Math.Min(runs, 3), warmup);
+        yield return Tagged(Inference(model, precision, Math.Min(runs, 3), warmup), precision);
+        yield return Tagged(TrainStep(model, config, precision, Math.Min(runs, 3), warmup), precision);
+    }
+
+    static BenchResult Tagged(BenchResult r, RunPrecision precision)
+    {
+        r.Extra["precision"] = precision.Name;
+        return r;
     }
 
     /// <summary>One MSDA case; PerLevel is the reference's algorithm (a grid_sample per level) with the same ops.</summary>
-    static BenchResult Msda(int runs, int warmup, MsDeformSamplingMode mode)
+    static BenchResult Msda(int runs, int warmup, MsDeformSamplingMode mode, RunPrecision precision)
     {
         const int batch = 2, queries = 900, levels = 4, heads = 8, points = 4;
         const long d = 256;
@@ -50,8 +59,9 @@ public sealed class DinoBench : IBenchSuite
         void Step()
         {
             using var scope = torch.NewDisposeScope();
-            var output = attn.call(query, boxes, value, shapes);                                               // [B, Q, d]
-            output.sum().backward();
+            Tensor output;
+            using (precision.Autocast()) output = attn.call(query, boxes, value, shapes);                      // [B, Q, d]
+            output.@float().sum().backward();
         }
 
         var name = mode == MsDeformSamplingMode.Stacked ? "msda_fwd_bwd_b2_q900_4lvl_800x1066" : "msda_fwd_bwd_b2_q900_4lvl_800x1066_per_level";
@@ -61,7 +71,7 @@ public sealed class DinoBench : IBenchSuite
         return result;
     }
 
-    static BenchResult Inference(DINO model, int runs, int warmup)
+    static BenchResult Inference(DINO model, RunPrecision precision, int runs, int warmup)
     {
         using var gen = new Generator(seed: 800);
         using var data = torch.NewDisposeScope();
@@ -72,6 +82,7 @@ public sealed class DinoBench : IBenchSuite
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
+            using var autocast = precision.Autocast();
             model.forward(samples);
         }
 
@@ -81,7 +92,7 @@ public sealed class DinoBench : IBenchSuite
         return result;
     }
 
-    static BenchResult TrainStep(DINO model, DinoConfig config, int runs, int warmup)
+    static BenchResult TrainStep(DINO model, DinoConfig config, RunPrecision precision, int runs, int warmup)
     {
         using var gen = new Generator(seed: 512);
         using var data = torch.NewDisposeScope();
@@ -109,9 +120,13 @@ public sealed class DinoBench : IBenchSuite
             using var scope = torch.NewDisposeScope();
             var dn = ContrastiveDenoising.Prepare(targets, config.DnNumber, config.DnLabelNoiseRatio, config.DnBoxNoiseScale,
                 config.NumQueries, config.NumClasses, noise);
-            var outputs = model.forward(samples, dn);
-            var result = criterion.Compute(outputs, targets, training: true);
-            var total = criterion.WeightedTotal(result.Losses);
+            Tensor total;
+            using (precision.Autocast())
+            {
+                var outputs = model.forward(samples, dn);
+                using var fp32 = Float32Region.Enter(outputs.PredLogits);                 // the criterion in float32, as DinoDetector's
+                total = criterion.WeightedTotal(criterion.Compute(outputs.Map(fp32.Cast), targets, training: true).Losses);
+            }
             optimizer.zero_grad();
             total.backward();
             nn.utils.clip_grad_norm_(trainable, 0.1);

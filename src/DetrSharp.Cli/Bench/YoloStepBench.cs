@@ -19,16 +19,18 @@ internal static class YoloStepBench
         int runs = options.Runs > 0 ? Math.Min(options.Runs, 5) : 3;
         foreach (var (family, stepRef, stepMin, inferRef, inferMin) in new[] { ("yolov8", 6164.0, 6051.0, 86.0, 81.0), ("yolov10", 6663.0, 6022.0, 99.0, 78.0) })
         {
-            var run = RunConfig.ForModel(family) with { Runtime = new RuntimeConfig { Device = options.Device } };
+            var run = RunConfig.ForModel(family) with { Runtime = new RuntimeConfig { Device = options.Device, Precision = options.Precision } };
+            var precision = run.Runtime.ResolvePrecision();
             torch.manual_seed(7);
             using var detector = DetectorFactory.Build(run, Classes);
-            yield return Step(family, detector, run.Runtime.TorchDevice, runs, stepRef, stepMin);
-            yield return Inference(family, (YoloDetector)detector, run.Runtime.TorchDevice, options.Runs > 0 ? options.Runs : 10, inferRef, inferMin);
+            yield return Step(family, detector, precision, runs, stepRef, stepMin);
+            yield return Inference(family, (YoloDetector)detector, precision, options.Runs > 0 ? options.Runs : 10, inferRef, inferMin);
         }
     }
 
-    static BenchResult Step(string family, IDetector detector, Device device, int runs, double referenceMs, double referenceMinMs)
+    static BenchResult Step(string family, IDetector detector, RunPrecision precision, int runs, double referenceMs, double referenceMinMs)
     {
+        var device = precision.Device;
         using var gen = new Generator(seed: 640);
         var targets = new DetectionTarget[Batch];
         DetectionBatch host;
@@ -56,18 +58,20 @@ internal static class YoloStepBench
         var groups = detector.ParameterGroups().Select(g => new optim.ParamGroup(g.Parameters.Select(p => p.Parameter),
             weight_decay: g.Role is ParameterRole.NoDecay or ParameterRole.Bias ? 0 : 5e-4)).ToList();
         using var sgd = new optim.SGD(groups, lr: 0.01, momentum: 0.937, nesterov: true);
-        var step = new TrainingStep(detector, sgd, clipMaxNorm: 10);
+        var step = new TrainingStep(detector, sgd, clipMaxNorm: 10, precision: precision);
         detector.Module.train();
         double loss = double.NaN;
         long n = 0;
         var result = ModelBenchTiming.Measure($"{family}n_train_step_b16_640", () => loss = step.Run(batch, ++n)["loss"], 1, runs);
         ModelBenchTiming.AddReference(result, referenceMs, referenceMinMs);
         result.Extra["loss"] = Math.Round(loss, 3);
+        result.Extra["precision"] = precision.Name;
         return result;
     }
 
-    static BenchResult Inference(string family, YoloDetector detector, Device device, int runs, double referenceMs, double referenceMinMs)
+    static BenchResult Inference(string family, YoloDetector detector, RunPrecision precision, int runs, double referenceMs, double referenceMinMs)
     {
+        var device = precision.Device;
         using var gen = new Generator(seed: 641);
         using var data = torch.NewDisposeScope();
         var image = torch.rand([1, 3, Image, Image], generator: gen).to(device);          // [1, 3, H, W] in [0, 1]
@@ -76,10 +80,12 @@ internal static class YoloStepBench
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
+            using var autocast = precision.Autocast();
             using var output = detector.Model.forward(image);
         }
         var result = ModelBenchTiming.Measure($"{family}n_infer_b1_640", Infer, 3, runs);
         ModelBenchTiming.AddReference(result, referenceMs, referenceMinMs);
+        result.Extra["precision"] = precision.Name;
         detector.Model.train();
         return result;
     }

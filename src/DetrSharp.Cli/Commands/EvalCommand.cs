@@ -34,7 +34,7 @@ public static class EvalCommand
             var vd = ValidationData.Open(root, cfg, skipUnreadable: true);
             if (!vd.ClassNames.SequenceEqual(trained.ClassNames))
                 throw new ArgumentException($"{root}: its categories ({string.Join(", ", vd.ClassNames)}) differ from the checkpoint's ({string.Join(", ", trained.ClassNames)})");
-            var result = DetectionEvaluator.Evaluate(trained.Detector, vd.Loader, vd.GroundTruth);
+            var result = DetectionEvaluator.Evaluate(trained.Detector, vd.Loader, vd.GroundTruth, precision: trained.Precision);
             if (parse.GetValue(json) is { } path)
                 DetrSharp.Torch.IO.AtomicFile.WriteAllText(path, result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             var skipped = vd.Loader.Skipped.ToList();

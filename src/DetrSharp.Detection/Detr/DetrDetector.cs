@@ -45,15 +45,18 @@ public sealed class DetrDetector : IDetector
 
     public IReadOnlyDictionary<string, Tensor> Losses(DetectionBatch batch)
     {
-        using var output = Model.forward(batch.Samples);
-        return _criterion.Forward(output.ToDetectionOutput(), batch.Targets);
+        using var output = Model.forward(batch.Samples);                                     // under the caller's autocast
+        using var fp32 = Float32Region.Enter(output.PredLogits);
+        return _criterion.Forward(output.Map(fp32.Cast).ToDetectionOutput(), batch.Targets);
     }
 
     public IReadOnlyList<ImageDetections> Predict(DetectionBatch batch, float scoreThreshold = 0f)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var output = Model.forward(batch.Samples);
+        using var forward = Model.forward(batch.Samples);                                     // under the caller's autocast
+        using var fp32 = Float32Region.Enter(forward.PredLogits);
+        var output = forward.Map(fp32.Cast);
         var sizes = batch.OriginalSizes(output.PredBoxes.device);                                    // [batch, 2] (h, w)
         // DETR's one detection per query, or the best (query, class) pairs of the image
         var results = _topK > 0 ? DetrPostProcess.ProcessTopK(output, sizes, _topK) : DetrPostProcess.Process(output, sizes);

@@ -21,6 +21,9 @@ public sealed record DetrOutput(Tensor PredLogits, Tensor PredBoxes, IReadOnlyLi
     public DetectionOutput ToDetectionOutput()
         => new(PredLogits, PredBoxes, auxOutputs: AuxOutputs.Select(a => new DetectionOutput(a.PredLogits, a.PredBoxes)).ToArray());
 
+    /// <summary>The same output with every tensor passed through <paramref name="f"/> (e.g. <see cref="Families.Float32Region.Cast"/>); the result does not own what it shares with this one.</summary>
+    public DetrOutput Map(Func<Tensor, Tensor> f) => new(f(PredLogits), f(PredBoxes), AuxOutputs.Select(a => a.Map(f)).ToArray());
+
     /// <summary>Moves every tensor to the enclosing dispose scope.</summary>
     public DetrOutput MoveToOuterDisposeScope()
     {

@@ -61,8 +61,9 @@ public sealed class DinoDetector : IDetector
         if (training && _config.DnNumber > 0 && batch.Targets.Any(t => t.Count > 0))
             dn = ContrastiveDenoising.Prepare(batch.Targets, _config.DnNumber, _config.DnLabelNoiseRatio, _config.DnBoxNoiseScale,
                 _config.NumQueries, _config.NumClasses);                               // labels [B, pad], boxes [B, pad, 4], mask [pad + Q, pad + Q]
-        using var output = Model.forward(batch.Samples, dn);
-        return Criterion.Compute(output, batch.Targets, training).Losses;
+        using var output = Model.forward(batch.Samples, dn);                           // under the caller's autocast
+        using var fp32 = Float32Region.Enter(output.PredLogits);
+        return Criterion.Compute(output.Map(fp32.Cast), batch.Targets, training).Losses;
     }
 
     /// <summary>DINO's PostProcess: the top num_select (query, class) pairs per image, boxes in the image's stored pixels.</summary>
@@ -70,9 +71,10 @@ public sealed class DinoDetector : IDetector
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        using var output = Model.forward(batch.Samples);
+        using var output = Model.forward(batch.Samples);                               // under the caller's autocast
+        using var fp32 = Float32Region.Enter(output.PredLogits);
         var sizes = batch.OriginalSizes(output.PredBoxes.device);                                    // [batch, 2] (h, w)
-        var results = DinoPostProcess.Process(output, sizes, _config.NumSelect);
+        var results = DinoPostProcess.Process(output.Map(fp32.Cast), sizes, _config.NumSelect);
         var list = new List<ImageDetections>(batch.Count);
         for (int i = 0; i < results.Count; i++)
         {

@@ -7,6 +7,9 @@ public sealed record DinoPredictions(Tensor PredLogits, Tensor PredBoxes, IReadO
 {
     public DinoPredictions(Tensor predLogits, Tensor predBoxes) : this(predLogits, predBoxes, Array.Empty<DinoPredictions>()) { }
 
+    /// <summary>The same predictions with every tensor passed through <paramref name="f"/>.</summary>
+    public DinoPredictions Map(Func<Tensor, Tensor> f) => new(f(PredLogits), f(PredBoxes), AuxOutputs.Select(a => a.Map(f)).ToArray());
+
     internal void MoveToOuter(DisposeScope scope)
     {
         scope.MoveToOuter(PredLogits, PredBoxes);
@@ -32,6 +35,10 @@ public sealed record DinoOutput(DinoPredictions Main, DinoPredictions Interm, Di
     public Tensor PredLogits => Main.PredLogits;
     public Tensor PredBoxes => Main.PredBoxes;
     public IReadOnlyList<DinoPredictions> AuxOutputs => Main.AuxOutputs;
+
+    /// <summary>The same output with every tensor passed through <paramref name="f"/> (e.g. <see cref="Families.Float32Region.Cast"/>); the result does not own what it shares with this one.</summary>
+    public DinoOutput Map(Func<Tensor, Tensor> f)
+        => new(Main.Map(f), Interm.Map(f), IntermForMatchingPre.Map(f), Dn is { } dn ? dn with { Known = dn.Known.Map(f) } : null);
 
     internal void MoveToOuter(DisposeScope scope)
     {

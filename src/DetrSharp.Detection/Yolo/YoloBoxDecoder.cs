@@ -1,3 +1,4 @@
+using DetrSharp.Detection.Families;
 using DetrSharp.Torch;
 
 namespace DetrSharp.Detection.Yolo;
@@ -53,8 +54,9 @@ public static class YoloBoxDecoder
             if (f.dim() != 4 || f.shape[1] != no)
                 throw new ArgumentException($"Detect.inference: each feature map must be [batch, {no}, H, W] (4·{bins} + {numClasses}), got [{string.Join(", ", f.shape)}]", nameof(feats));
         using var scope = torch.NewDisposeScope();
+        using var fp32 = Float32Region.Enter(feats[0]);                                    // decoding stays float32 under autocast
         long bs = feats[0].shape[0];
-        var cat = torch.cat(feats.Select(f => f.view(bs, no, -1)).ToArray(), 2);          // [B, no, A]
+        var cat = torch.cat(feats.Select(f => fp32.Cast(f).view(bs, no, -1)).ToArray(), 2);  // [B, no, A]
         var parts = cat.split(new[] { 4 * bins, numClasses }, 1);
         var (anchors, strideTensor) = YoloAnchors.MakeAnchors(feats, strides, 0.5);        // [A, 2], [A, 1]
         var dist = Expectation(parts[0].transpose(1, 2), bins).transpose(1, 2);            // [B, 4, A]

@@ -228,7 +228,13 @@ public static partial class nn
         public Module eval() => train(false);
 
         /// <summary>Moves parameters and buffers to a device and/or converts floating-point ones to dtype.</summary>
-        public Module to(Device? device = null, ScalarType? dtype = null)
+        public Module to(Device? device = null, ScalarType? dtype = null) => Apply(device, dtype, null);
+
+        /// <summary>Lays out every 4-D parameter and buffer (convolution weights) in <paramref name="memory_format"/>, as
+        /// <c>module.to(memory_format=torch.channels_last)</c>; values, names and dtypes are unchanged.</summary>
+        public Module to(MemoryFormat memory_format) => Apply(null, null, memory_format);
+
+        Module Apply(Device? device, ScalarType? dtype, MemoryFormat? format)
         {
             foreach (var (_, m) in named_modules())
             {
@@ -236,7 +242,7 @@ public static partial class nn
                 {
                     var (n, p) = m._parameters[i];
                     if (p == null) continue;
-                    var moved = Convert(p, device, dtype);
+                    var moved = Convert(p, device, dtype, format);
                     if (moved == null) continue;
                     bool rg = p.requires_grad;
                     var leaf = moved.detach().DetachFromDisposeScope();
@@ -249,7 +255,7 @@ public static partial class nn
                 {
                     var (n, b, persistent) = m._buffers[i];
                     if (b == null) continue;
-                    var moved = Convert(b, device, dtype);
+                    var moved = Convert(b, device, dtype, format);
                     if (moved == null) continue;
                     moved.DetachFromDisposeScope();
                     b.Dispose();
@@ -262,12 +268,15 @@ public static partial class nn
         public Module to(Device device) => to(device, null);
         public Module to(ScalarType dtype) => to(null, dtype);
 
-        static Tensor? Convert(Tensor t, Device? device, ScalarType? dtype)
+        static Tensor? Convert(Tensor t, Device? device, ScalarType? dtype, MemoryFormat? format)
         {
             var dt = dtype.HasValue && t.is_floating_point() ? dtype.Value : t.dtype;
             var dev = device ?? t.device;
-            if (dt == t.dtype && dev == t.device) return null;
-            return t.to(dt, dev);
+            bool relayout = format.HasValue && t.dim() == 4;
+            if (dt == t.dtype && dev == t.device && !relayout) return null;
+            if (!relayout) return t.to(dt, dev);
+            using var moved = t.to(dt, dev);
+            return moved.contiguous(format!.Value);
         }
 
         /// <summary>Clears the gradients of every parameter (to none by default, as PyTorch 2 does).</summary>

@@ -20,6 +20,13 @@ public sealed record RuntimeConfig
     /// <summary>Distributed runs: how long a rank waits for the others (rendezvous, each collective) before stopping
     /// with an error that names it; a rank that died or hangs ends the run within this time.</summary>
     public double DistTimeoutSeconds { get; init; } = 60;
+    /// <summary>auto, fp32, bf16 or fp16 (CUDA only): autocast around the forward (see <see cref="RunPrecision"/>); auto = bf16
+    /// on CPUs with avx512_bf16 or amx_bf16 and on CUDA devices that support it, else fp32. May change on resume (the
+    /// weights and optimizer state are float32 under every precision).</summary>
+    public string Precision { get; init; } = "auto";
+
+    /// <summary>The precision this run computes in on its device.</summary>
+    public RunPrecision ResolvePrecision() => RunPrecision.Resolve(Precision, TorchDevice);
 
     /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one;
     /// in a distributed run (WORLD_SIZE set) OMP_NUM_THREADS when set (torchrun and `train --nproc` share the cores out so).</summary>
@@ -46,6 +53,9 @@ public sealed record RuntimeConfig
         ConfigException.Check(Workers >= 0 && Workers <= limit, $"runtime.workers must be in [0, {limit}] (0 = one per core); got {Workers}");
         ConfigException.Check(LogEvery > 0, $"runtime.log_every must be positive; got {LogEvery}");
         ConfigException.Check(double.IsFinite(DistTimeoutSeconds) && DistTimeoutSeconds >= 1, $"runtime.dist_timeout_seconds must be a number of seconds >= 1; got {DistTimeoutSeconds}");
+        ConfigException.Check(RunPrecision.Settings.Contains(Precision), $"runtime.precision must be one of {string.Join(", ", RunPrecision.Settings)}; got \"{Precision}\"");
+        ConfigException.Check(Precision != "fp16" || device.type == DeviceType.CUDA,
+            $"runtime.precision fp16 needs a CUDA device (float16 autocast with loss scaling is CUDA only; runtime.device is {Device}): use bf16 or fp32 on the CPU");
         _ = device;
     }
 

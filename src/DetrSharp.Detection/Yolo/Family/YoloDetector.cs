@@ -79,11 +79,13 @@ public sealed class YoloDetector : IDetector
     {
         var images = Prepare(batch.Images);                                       // [B, 3, H', W'] in [0, 1]
         long h = images.size(2), w = images.size(3);
-        using var output = Model.forward(images);
+        using var output = Model.forward(images);                                 // under the caller's autocast
+        using var fp32 = Float32Region.Enter(images);
         var targets = Targets(batch, h, w);
+        var one2Many = output.One2Many.Feats.Select(fp32.Cast).ToList();          // per level [B, 4 * reg_max + nc, H_l, W_l], float32
         var result = _v10 != null
-            ? _v10.Compute(output.One2Many.Feats, output.One2One!.Feats, targets)
-            : _v8!.Compute(output.One2Many.Feats, targets);
+            ? _v10.Compute(one2Many, output.One2One!.Feats.Select(fp32.Cast).ToList(), targets)
+            : _v8!.Compute(one2Many, targets);
         var terms = new Dictionary<string, Tensor> { ["total"] = result.Total };
         for (int i = 0; i < result.Items.size(0); i++) terms[ItemNames[i]] = result.Items[i];
         return terms;

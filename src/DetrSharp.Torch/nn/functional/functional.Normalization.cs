@@ -8,6 +8,12 @@ public static partial class nn
     {
         static readonly Op LayerNormOp = new("aten::layer_norm"), BatchNormOp = new("aten::batch_norm"), GroupNormOp = new("aten::group_norm");
 
+        // Under autocast a convolution or linear layer hands a norm bfloat16/float16 input while its parameters (and
+        // running statistics) stay float32; libtorch 1.13's CPU norm kernels take one dtype, and norms belong on
+        // autocast's float32 list anyway: such input is normalised in float32 (the result is float32). Null: no cast.
+        static Tensor? Float32Input(Tensor input, Tensor? parameter)
+            => input.dtype is ScalarType.BFloat16 or ScalarType.Float16 && parameter is { dtype: ScalarType.Float32 } ? input.to(ScalarType.Float32) : null;
+
         /// <summary>
         /// Normalises over the trailing dims <paramref name="normalized_shape"/>: (x - mean) / sqrt(var + eps) * weight + bias,
         /// with the biased variance.
@@ -20,7 +26,8 @@ public static partial class nn
             var s = input.shape;
             if (normalized_shape.Length == 0 || normalized_shape.Length > s.Length || !s[^normalized_shape.Length..].SequenceEqual(normalized_shape))
                 throw new ArgumentException($"layer_norm: input shape {Shapes.Format(s)} does not end with normalized_shape {Shapes.Format(normalized_shape)}", nameof(input));
-            return LayerNormOp.Tensor(input, normalized_shape, weight, bias, eps);
+            using var f = Float32Input(input, weight ?? bias);
+            return LayerNormOp.Tensor(f ?? input, normalized_shape, weight, bias, eps);
         }
 
         /// <summary>
@@ -47,7 +54,8 @@ public static partial class nn
                 if (perChannel == 1)
                     throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input shape {Shapes.Format(s)}", nameof(input));
             }
-            return BatchNormOp.Tensor(input, weight, bias, running_mean, running_var, training, momentum, eps, true);
+            using var f = Float32Input(input, weight ?? running_mean ?? bias);
+            return BatchNormOp.Tensor(f ?? input, weight, bias, running_mean, running_var, training, momentum, eps, true);
         }
 
         /// <summary>
@@ -62,7 +70,8 @@ public static partial class nn
             var s = input.shape;
             if (s.Length < 2 || num_groups <= 0 || s[1] % num_groups != 0)
                 throw new ArgumentException($"group_norm: input [N, C, *] needs C divisible by num_groups = {num_groups}, got shape {Shapes.Format(s)}", nameof(input));
-            return GroupNormOp.Tensor(input, num_groups, weight, bias, eps, true);
+            using var f = Float32Input(input, weight ?? bias);
+            return GroupNormOp.Tensor(f ?? input, num_groups, weight, bias, eps, true);
         }
     }
 }
