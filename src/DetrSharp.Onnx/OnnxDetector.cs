@@ -8,9 +8,10 @@ namespace DetrSharp.Onnx;
 
 /// <summary>
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
-/// letterboxed into the model's fixed input (<see cref="Letterbox"/>), the graph runs (batched when the model's batch
-/// dimension is dynamic), and the outputs are decoded as the family's libtorch predictor does (YOLOv10: the graph's
-/// top-k; YOLOv8: <see cref="PlainNms"/>), boxes scaled back to each image's pixels and clipped to it.
+/// letterboxed into the model's fixed input (<see cref="Letterbox"/>; DETR: resized to it, <see cref="StretchResize"/>),
+/// the graph runs (batched when the model's batch dimension is dynamic), and the outputs are decoded as the family's
+/// libtorch predictor does (YOLOv10 and DETR: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>),
+/// boxes scaled back to each image's pixels (YOLO's clipped to it, DETR's as its PostProcess leaves them).
 /// </summary>
 public sealed class OnnxDetector : IDisposable
 {
@@ -23,8 +24,8 @@ public sealed class OnnxDetector : IDisposable
         string Get(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: no '{key}' in the model's metadata: not exported by `detrsharp export`");
         Family = Get(OnnxMetadataKeys.Family);
-        if (Family is not ("yolov8" or "yolov10"))
-            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8 and yolov10 models, this one is '{Family}'");
+        if (Family is not ("yolov8" or "yolov10" or "detr"))
+            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10 and detr models, this one is '{Family}'");
         ClassNames = JsonSerializer.Deserialize<string[]>(Get(OnnxMetadataKeys.ClassNames))
             ?? throw new InvalidDataException($"{path}: the class names in the metadata are not a JSON array of strings");
         InputName = Get(OnnxMetadataKeys.Input);
@@ -36,6 +37,9 @@ public sealed class OnnxDetector : IDisposable
         MaxDet = int.Parse(Get(OnnxMetadataKeys.MaxDet), CultureInfo.InvariantCulture);
         Agnostic = Get(OnnxMetadataKeys.Agnostic) == "true";
         DynamicBatch = session.InputMetadata[InputName].Dimensions[0] < 0;
+        Resize = meta.TryGetValue(OnnxMetadataKeys.Resize, out var resize) ? resize : OnnxResize.Letterbox;
+        if (Resize is not (OnnxResize.Letterbox or OnnxResize.Stretch))
+            throw new InvalidDataException($"{path}: unknown resize '{Resize}' in the model's metadata ({OnnxMetadataKeys.Resize})");
     }
 
     /// <summary>Opens an exported model.</summary>
@@ -66,6 +70,8 @@ public sealed class OnnxDetector : IDisposable
     public bool Agnostic { get; }
     /// <summary>Whether several images run as one batch.</summary>
     public bool DynamicBatch { get; }
+    /// <summary>How images are fitted into the input (<see cref="OnnxResize"/>).</summary>
+    public string Resize { get; }
 
     /// <summary>Detections on one image file.</summary>
     public IReadOnlyList<OnnxDetection> Detect(string imagePath, float scoreThreshold = 0f) => Detect(ImageCodec.Decode(imagePath), scoreThreshold);
@@ -105,16 +111,23 @@ public sealed class OnnxDetector : IDisposable
         int plane = 3 * InputHeight * InputWidth;
         var input = new float[images.Length * plane];
         var scales = new double[images.Length];
-        for (int i = 0; i < images.Length; i++) scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
+        for (int i = 0; i < images.Length; i++)
+        {
+            var chw = input.AsSpan(i * plane, plane);
+            if (Resize == OnnxResize.Stretch) StretchResize.Fill(images[i], InputHeight, InputWidth, chw);
+            else scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, chw);
+        }
         var outputs = Run(input, images.Length);
         for (int i = 0; i < images.Length; i++)
         {
+            // DETR: boxes normalised to the input, i.e. to the image itself (stretched), unclipped as DETR's PostProcess
+            if (Family == "detr") { yield return ToImage(TopK(outputs, i, conf), images[i], images[i].Width, images[i].Height, conf, clip: false); continue; }
             var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
-            yield return ToImage(rows, images[i], scales[i], conf);
+            yield return ToImage(rows, images[i], 1 / scales[i], 1 / scales[i], conf, clip: true);
         }
     }
 
-    // YOLOv10: the graph's selection, as is
+    // YOLOv10 and DETR: the graph's selection, as is
     static IEnumerable<(float, float, float, float, float, int)> TopK(IReadOnlyDictionary<string, (float[] Values, int[] Shape)> o, int i, float conf)
     {
         var (boxes, bShape) = o["boxes"];
@@ -137,11 +150,14 @@ public sealed class OnnxDetector : IDisposable
             .Select(d => (d.X1, d.Y1, d.X2, d.Y2, d.Score, d.Label));
     }
 
-    IReadOnlyList<OnnxDetection> ToImage(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, double r, float conf)
+    // rows in the model's box units times (sx, sy) are image pixels
+    IReadOnlyList<OnnxDetection> ToImage(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, double sx, double sy,
+        float conf, bool clip)
     {
-        float inv = (float)(1 / r), maxX = image.Width, maxY = image.Height;
+        float fx = (float)sx, fy = (float)sy, maxX = clip ? image.Width : float.PositiveInfinity, maxY = clip ? image.Height : float.PositiveInfinity;
+        float minV = clip ? 0 : float.NegativeInfinity;
         return rows.Where(d => d.Score >= conf).Select(d => new OnnxDetection(
-            Math.Clamp(d.X1 * inv, 0, maxX), Math.Clamp(d.Y1 * inv, 0, maxY), Math.Clamp(d.X2 * inv, 0, maxX), Math.Clamp(d.Y2 * inv, 0, maxY),
+            Math.Clamp(d.X1 * fx, minV, maxX), Math.Clamp(d.Y1 * fy, minV, maxY), Math.Clamp(d.X2 * fx, minV, maxX), Math.Clamp(d.Y2 * fy, minV, maxY),
             d.Score, d.Label, d.Label >= 0 && d.Label < ClassNames.Count ? ClassNames[d.Label] : d.Label.ToString(CultureInfo.InvariantCulture))).ToList();
     }
 
