@@ -1,7 +1,9 @@
 using System.CommandLine;
+using DetrSharp.Detection.Detr;
 using DetrSharp.Detection.Yolo;
 using DetrSharp.Export;
 using DetrSharp.Export.Graph;
+using DetrSharp.Export.Proto;
 using DetrSharp.Export.Yolo;
 using DetrSharp.Training;
 
@@ -9,8 +11,9 @@ namespace DetrSharp.Cli.Commands;
 
 /// <summary>
 /// `detrsharp export --checkpoint RUN/checkpoint.pth --format onnx --out model.onnx [--opset 17] [--dynamic-batch]`:
-/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8 and YOLOv10 so far) for a fixed square
-/// input (--imgsz, default the run's data.val_size rounded up to the model's stride); `predict --engine onnx` runs it.
+/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8, YOLOv10 and DETR so far) for a fixed
+/// square input (--imgsz, default the run's data.val_size, rounded up to the model's stride for YOLO); `predict --engine
+/// onnx` runs it. Each family's export is one case of the switch below (DETR's in <see cref="DetrExport"/>).
 /// </summary>
 public static class ExportCommand
 {
@@ -21,32 +24,41 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "The model file to write", DefaultValueFactory = _ => "model.onnx" };
         var opset = new Option<int>("--opset") { Description = $"ai.onnx opset, {OnnxOpsets.Min} to {OnnxOpsets.Max}", DefaultValueFactory = _ => OnnxOpsets.Default };
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
-        var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size rounded up to the model's largest stride)" };
+        var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size; YOLO rounds it up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
-        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
+        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, detr)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
         cmd.SetAction(parse =>
         {
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
             if (fmt != "onnx") throw new ArgumentException($"--format must be onnx; got \"{fmt}\"");
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, "cpu"));
-            if (trained.Detector is not YoloDetector yolo || trained.Config.Model is not YoloFamilyConfig yc)
-                throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8 and yolov10 can)");
-            long stride = (long)yolo.Model.Strides.Max();
-            long size = parse.GetValue(imgsz) ?? trained.Config.Data.ValSize;
-            if (size <= 0) throw new ArgumentException($"--imgsz must be positive; got {size}");
-            size = (size + stride - 1) / stride * stride;
-            var options = new OnnxExportOptions
-            {
-                Opset = parse.GetValue(opset), DynamicBatch = parse.GetValue(dynamicBatch), ImageSize = (size, size), ClassNames = trained.ClassNames,
-                MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
-            };
-            var model = YoloOnnxExporter.Export(yolo.Model, options);
             var path = parse.GetValue(output)!;
+            var (model, options) = trained.Detector switch
+            {
+                YoloDetector yolo when trained.Config.Model is YoloFamilyConfig yc => Yolo(trained, yolo, yc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                DetrDetector detr when trained.Config.Model is DetrConfig dc => DetrExport.Build(trained, detr, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                _ => throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10 and detr can)"),
+            };
             OnnxModelFile.Write(model, path);
-            Console.WriteLine($"wrote {path}: {trained.Config.Model.Name}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {size}, {size}] RGB in [0, 1], " +
+            var (h, w) = options.ImageSize;
+            Console.WriteLine($"wrote {path}: {trained.Config.Model.Name}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {h}, {w}] RGB in [0, 1], " +
                 $"{model.Graph!.Node.Count} nodes, {new FileInfo(path).Length / 1024} KiB");
             return 0;
         });
         return cmd;
+    }
+
+    static (ModelProto, OnnxExportOptions) Yolo(TrainedDetector trained, YoloDetector yolo, YoloFamilyConfig yc, int? imgsz, int opset, bool dynamicBatch)
+    {
+        long stride = (long)yolo.Model.Strides.Max();
+        long size = imgsz ?? trained.Config.Data.ValSize;
+        if (size <= 0) throw new ArgumentException($"--imgsz must be positive; got {size}");
+        size = (size + stride - 1) / stride * stride;
+        var options = new OnnxExportOptions
+        {
+            Opset = opset, DynamicBatch = dynamicBatch, ImageSize = (size, size), ClassNames = trained.ClassNames,
+            MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
+        };
+        return (YoloOnnxExporter.Export(yolo.Model, options), options);
     }
 }
