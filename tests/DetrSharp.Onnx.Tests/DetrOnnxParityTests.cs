@@ -103,6 +103,29 @@ public class DetrOnnxParityTests
         }
     }
 
+    [Fact]
+    public void TheModelSaysHowToFeedIt()
+    {
+        using var folder = new TempFolder();
+        using var scope = torch.NewDisposeScope();
+        var config = TinyDetr.Config(topK: 0);
+        using var detector = TinyDetr.Build(config, seed: 1);
+        using var onnx = OnnxDetector.Load(TinyDetr.Export(detector, config, TinyDetr.Options(), folder.Path));
+        Assert.Equal(("detr", OnnxResize.Stretch, "images", TinyDetr.Size, TinyDetr.Size), (onnx.Family, onnx.Resize, onnx.InputName, onnx.InputHeight, onnx.InputWidth));
+        Assert.Equal(DetrSharp.Data.Synthetic.SyntheticShapes.ClassNames, onnx.ClassNames);
+        Assert.Equal((int)config.NumQueries, onnx.MaxDet);   // per-query post-processing: one detection per query
+    }
+
+    [Fact]
+    public void ExportRefusesAnchorBoxQueries()
+    {
+        using var scope = torch.NewDisposeScope();
+        var config = TinyDetr.Config() with { AnchorBoxes = true };
+        using var detector = (DetrDetector)DetrFamily.Instance.Build(config, new DetrSharp.Detection.Families.DetectorBuildOptions());
+        var e = Assert.Throws<NotSupportedException>(() => DetrSharp.Export.Detr.DetrOnnxExporter.Export(detector.Model, TinyDetr.Options(), config.TopkDetections));
+        Assert.Contains("anchor-box queries", e.Message);
+    }
+
     // boxes in image pixels: 1e-4 of the normalised box times the 64 px image
     static bool SameBox(OnnxDetection d, float[] box)
     {

@@ -19,7 +19,6 @@ public static class DetrExport
         var options = new OnnxExportOptions
         {
             Opset = opset, DynamicBatch = dynamicBatch, ImageSize = (size, size), ClassNames = trained.ClassNames, ConfThreshold = 0,
-            MaxDet = Math.Max(1, config.TopkDetections),
         };
         return (DetrOnnxExporter.Export(detr.Model, options, config.TopkDetections), options);
     }
