@@ -10,7 +10,9 @@ namespace DetrSharp.Onnx;
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
 /// letterboxed into the model's fixed input (<see cref="Letterbox"/>), the graph runs (batched when the model's batch
 /// dimension is dynamic), and the outputs are decoded as the family's libtorch predictor does (YOLOv10: the graph's
-/// top-k; YOLOv8: <see cref="PlainNms"/>), boxes scaled back to each image's pixels and clipped to it.
+/// top-k; YOLOv8: <see cref="PlainNms"/>), boxes scaled back to each image's pixels and clipped to it. DINO: the image
+/// resized to the input (<see cref="StretchResize"/>), the graph's top-k over queries × classes, normalised boxes scaled
+/// by the image's size and not clipped (as DINO's PostProcess).
 /// </summary>
 public sealed class OnnxDetector : IDisposable
 {
@@ -23,8 +25,8 @@ public sealed class OnnxDetector : IDisposable
         string Get(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: no '{key}' in the model's metadata: not exported by `detrsharp export`");
         Family = Get(OnnxMetadataKeys.Family);
-        if (Family is not ("yolov8" or "yolov10"))
-            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8 and yolov10 models, this one is '{Family}'");
+        if (Family is not ("yolov8" or "yolov10" or "dino"))
+            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10 and dino models, this one is '{Family}'");
         ClassNames = JsonSerializer.Deserialize<string[]>(Get(OnnxMetadataKeys.ClassNames))
             ?? throw new InvalidDataException($"{path}: the class names in the metadata are not a JSON array of strings");
         InputName = Get(OnnxMetadataKeys.Input);
@@ -105,10 +107,13 @@ public sealed class OnnxDetector : IDisposable
         int plane = 3 * InputHeight * InputWidth;
         var input = new float[images.Length * plane];
         var scales = new double[images.Length];
-        for (int i = 0; i < images.Length; i++) scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
+        for (int i = 0; i < images.Length; i++)
+            if (Family == "dino") StretchResize.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
+            else scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
         var outputs = Run(input, images.Length);
         for (int i = 0; i < images.Length; i++)
         {
+            if (Family == "dino") { yield return Normalised(TopK(outputs, i, conf), images[i], conf); continue; }
             var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
             yield return ToImage(rows, images[i], scales[i], conf);
         }
@@ -144,6 +149,15 @@ public sealed class OnnxDetector : IDisposable
             Math.Clamp(d.X1 * inv, 0, maxX), Math.Clamp(d.Y1 * inv, 0, maxY), Math.Clamp(d.X2 * inv, 0, maxX), Math.Clamp(d.Y2 * inv, 0, maxY),
             d.Score, d.Label, d.Label >= 0 && d.Label < ClassNames.Count ? ClassNames[d.Label] : d.Label.ToString(CultureInfo.InvariantCulture))).ToList();
     }
+
+    // DINO: normalised xyxy times the image's (w, h, w, h), unclipped
+    IReadOnlyList<OnnxDetection> Normalised(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, float conf)
+    {
+        float w = image.Width, h = image.Height;
+        return rows.Where(d => d.Score >= conf).Select(d => new OnnxDetection(d.X1 * w, d.Y1 * h, d.X2 * w, d.Y2 * h, d.Score, d.Label, ClassName(d.Label))).ToList();
+    }
+
+    string ClassName(int label) => label >= 0 && label < ClassNames.Count ? ClassNames[label] : label.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose() => _session.Dispose();
 }
