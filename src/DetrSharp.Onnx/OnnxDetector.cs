@@ -8,11 +8,10 @@ namespace DetrSharp.Onnx;
 
 /// <summary>
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
-/// letterboxed into the model's fixed input (<see cref="Letterbox"/>), the graph runs (batched when the model's batch
-/// dimension is dynamic), and the outputs are decoded as the family's libtorch predictor does (YOLOv10: the graph's
-/// top-k; YOLOv8: <see cref="PlainNms"/>), boxes scaled back to each image's pixels and clipped to it. DINO: the image
-/// resized to the input (<see cref="StretchResize"/>), the graph's top-k over queries × classes, normalised boxes scaled
-/// by the image's size and not clipped (as DINO's PostProcess).
+/// letterboxed into the model's fixed input (<see cref="Letterbox"/>; DETR and DINO: resized to it, <see cref="StretchResize"/>),
+/// the graph runs (batched when the model's batch dimension is dynamic), and the outputs are decoded as the family's
+/// libtorch predictor does (YOLOv10, DETR and DINO: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>),
+/// boxes scaled back to each image's pixels (YOLO's clipped to it, DETR's and DINO's as their PostProcess leaves them).
 /// </summary>
 public sealed class OnnxDetector : IDisposable
 {
@@ -25,8 +24,8 @@ public sealed class OnnxDetector : IDisposable
         string Get(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: no '{key}' in the model's metadata: not exported by `detrsharp export`");
         Family = Get(OnnxMetadataKeys.Family);
-        if (Family is not ("yolov8" or "yolov10" or "dino"))
-            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10 and dino models, this one is '{Family}'");
+        if (Family is not ("yolov8" or "yolov10" or "detr" or "dino"))
+            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10, detr and dino models, this one is '{Family}'");
         ClassNames = JsonSerializer.Deserialize<string[]>(Get(OnnxMetadataKeys.ClassNames))
             ?? throw new InvalidDataException($"{path}: the class names in the metadata are not a JSON array of strings");
         InputName = Get(OnnxMetadataKeys.Input);
@@ -38,6 +37,9 @@ public sealed class OnnxDetector : IDisposable
         MaxDet = int.Parse(Get(OnnxMetadataKeys.MaxDet), CultureInfo.InvariantCulture);
         Agnostic = Get(OnnxMetadataKeys.Agnostic) == "true";
         DynamicBatch = session.InputMetadata[InputName].Dimensions[0] < 0;
+        Resize = meta.TryGetValue(OnnxMetadataKeys.Resize, out var resize) ? resize : OnnxResize.Letterbox;
+        if (Resize is not (OnnxResize.Letterbox or OnnxResize.Stretch))
+            throw new InvalidDataException($"{path}: unknown resize '{Resize}' in the model's metadata ({OnnxMetadataKeys.Resize})");
     }
 
     /// <summary>Opens an exported model.</summary>
@@ -68,6 +70,8 @@ public sealed class OnnxDetector : IDisposable
     public bool Agnostic { get; }
     /// <summary>Whether several images run as one batch.</summary>
     public bool DynamicBatch { get; }
+    /// <summary>How images are fitted into the input (<see cref="OnnxResize"/>).</summary>
+    public string Resize { get; }
 
     /// <summary>Detections on one image file.</summary>
     public IReadOnlyList<OnnxDetection> Detect(string imagePath, float scoreThreshold = 0f) => Detect(ImageCodec.Decode(imagePath), scoreThreshold);
@@ -108,18 +112,22 @@ public sealed class OnnxDetector : IDisposable
         var input = new float[images.Length * plane];
         var scales = new double[images.Length];
         for (int i = 0; i < images.Length; i++)
-            if (Family == "dino") StretchResize.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
-            else scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, input.AsSpan(i * plane, plane));
+        {
+            var chw = input.AsSpan(i * plane, plane);
+            if (Resize == OnnxResize.Stretch) StretchResize.Fill(images[i], InputHeight, InputWidth, chw);
+            else scales[i] = Letterbox.Fill(images[i], InputHeight, InputWidth, chw);
+        }
         var outputs = Run(input, images.Length);
         for (int i = 0; i < images.Length; i++)
         {
-            if (Family == "dino") { yield return Normalised(TopK(outputs, i, conf), images[i], conf); continue; }
+            // DETR and DINO: boxes normalised to the input, i.e. to the image itself (stretched), unclipped as DETR's PostProcess
+            if (Family is "detr" or "dino") { yield return ToImage(TopK(outputs, i, conf), images[i], images[i].Width, images[i].Height, conf, clip: false); continue; }
             var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
-            yield return ToImage(rows, images[i], scales[i], conf);
+            yield return ToImage(rows, images[i], 1 / scales[i], 1 / scales[i], conf, clip: true);
         }
     }
 
-    // YOLOv10: the graph's selection, as is
+    // YOLOv10, DETR and DINO: the graph's selection, as is
     static IEnumerable<(float, float, float, float, float, int)> TopK(IReadOnlyDictionary<string, (float[] Values, int[] Shape)> o, int i, float conf)
     {
         var (boxes, bShape) = o["boxes"];
@@ -142,22 +150,16 @@ public sealed class OnnxDetector : IDisposable
             .Select(d => (d.X1, d.Y1, d.X2, d.Y2, d.Score, d.Label));
     }
 
-    IReadOnlyList<OnnxDetection> ToImage(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, double r, float conf)
+    // rows in the model's box units times (sx, sy) are image pixels
+    IReadOnlyList<OnnxDetection> ToImage(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, double sx, double sy,
+        float conf, bool clip)
     {
-        float inv = (float)(1 / r), maxX = image.Width, maxY = image.Height;
+        float fx = (float)sx, fy = (float)sy, maxX = clip ? image.Width : float.PositiveInfinity, maxY = clip ? image.Height : float.PositiveInfinity;
+        float minV = clip ? 0 : float.NegativeInfinity;
         return rows.Where(d => d.Score >= conf).Select(d => new OnnxDetection(
-            Math.Clamp(d.X1 * inv, 0, maxX), Math.Clamp(d.Y1 * inv, 0, maxY), Math.Clamp(d.X2 * inv, 0, maxX), Math.Clamp(d.Y2 * inv, 0, maxY),
+            Math.Clamp(d.X1 * fx, minV, maxX), Math.Clamp(d.Y1 * fy, minV, maxY), Math.Clamp(d.X2 * fx, minV, maxX), Math.Clamp(d.Y2 * fy, minV, maxY),
             d.Score, d.Label, d.Label >= 0 && d.Label < ClassNames.Count ? ClassNames[d.Label] : d.Label.ToString(CultureInfo.InvariantCulture))).ToList();
     }
-
-    // DINO: normalised xyxy times the image's (w, h, w, h), unclipped
-    IReadOnlyList<OnnxDetection> Normalised(IEnumerable<(float X1, float Y1, float X2, float Y2, float Score, int Label)> rows, RgbImage image, float conf)
-    {
-        float w = image.Width, h = image.Height;
-        return rows.Where(d => d.Score >= conf).Select(d => new OnnxDetection(d.X1 * w, d.Y1 * h, d.X2 * w, d.Y2 * h, d.Score, d.Label, ClassName(d.Label))).ToList();
-    }
-
-    string ClassName(int label) => label >= 0 && label < ClassNames.Count ? ClassNames[label] : label.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose() => _session.Dispose();
 }

@@ -18,4 +18,12 @@ public static class OnnxMetadataKeys
     public const string IouThreshold = "detrsharp.iou_threshold";
     public const string MaxDet = "detrsharp.max_det";
     public const string Agnostic = "detrsharp.agnostic";
+    /// <summary>How an image is fitted into the input: <see cref="OnnxResize.Letterbox"/> (the default when absent) or <see cref="OnnxResize.Stretch"/>.</summary>
+    public const string Resize = "detrsharp.resize";
+    /// <summary>"R,G,B" the graph subtracts from RGB in [0, 1] (documentation: the normalisation is inside the graph).</summary>
+    public const string PixelMean = "detrsharp.pixel_mean";
+    /// <summary>"R,G,B" the graph divides by after the mean.</summary>
+    public const string PixelStd = "detrsharp.pixel_std";
+    /// <summary>DETR: "topk K" (the K best (query, class) pairs) or "per_query" (DETR's PostProcess).</summary>
+    public const string PostProcess = "detrsharp.postprocess";
 }

@@ -4,10 +4,10 @@ using DetrSharp.Data.Transforms;
 namespace DetrSharp.Onnx;
 
 /// <summary>
-/// Fills a DETR-family model's fixed, unpadded input (its graph holds the position embeddings of that size with no
-/// padding mask): the image resized to exactly H × W with the Data layer's resize (none when it is already that size,
-/// so a square image matches the libtorch validation resize to val_size), as RGB floats in [0, 1], CHW. Boxes predicted
-/// in normalised coordinates map back to the image by its own width and height.
+/// Fits an image into a DETR model's fixed input by resizing it to exactly H × W with the Data layer's resize (no
+/// resampling when it already has that size; a square image gets the pixels DETR's validation resize gives it when the
+/// export size is data.val_size), as RGB floats in [0, 1], CHW. The model's boxes are normalised to the input, so they
+/// map back to the image by its own width and height.
 /// </summary>
 public static class StretchResize
 {

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Yolo;
 using DetrSharp.Export;
+using DetrSharp.Export.Dino;
 using DetrSharp.Export.Graph;
 using DetrSharp.Export.Yolo;
 using DetrSharp.Training;
@@ -9,8 +11,9 @@ namespace DetrSharp.Cli.Commands;
 
 /// <summary>
 /// `detrsharp export --checkpoint RUN/checkpoint.pth --format onnx --out model.onnx [--opset 17] [--dynamic-batch]`:
-/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8 and YOLOv10 so far) for a fixed square
-/// input (--imgsz, default the run's data.val_size rounded up to the model's stride); `predict --engine onnx` runs it.
+/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8, YOLOv10 and DINO so far) for a fixed
+/// square input (--imgsz, default the run's data.val_size, rounded up to the model's stride for YOLO); `predict --engine
+/// onnx` runs it.
 /// </summary>
 public static class ExportCommand
 {
@@ -23,14 +26,25 @@ public static class ExportCommand
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
         var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size rounded up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
-        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
+        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, dino)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
         cmd.SetAction(parse =>
         {
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
             if (fmt != "onnx") throw new ArgumentException($"--format must be onnx; got \"{fmt}\"");
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, "cpu"));
+            if (trained.Detector is DinoDetector dino && trained.Config.Model is DinoConfig dc)
+            {
+                long dinoSize = parse.GetValue(imgsz) ?? trained.Config.Data.ValSize;
+                if (dinoSize <= 0) throw new ArgumentException($"--imgsz must be positive; got {dinoSize}");
+                var dinoOptions = new OnnxExportOptions
+                {
+                    Opset = parse.GetValue(opset), DynamicBatch = parse.GetValue(dynamicBatch), ImageSize = (dinoSize, dinoSize), ClassNames = trained.ClassNames,
+                    MaxDet = dc.NumSelect, ConfThreshold = 0,
+                };
+                return Write(DinoOnnxExporter.Export(dino.Model, dinoOptions), dinoOptions, parse.GetValue(output)!, trained.Config.Model.Name);
+            }
             if (trained.Detector is not YoloDetector yolo || trained.Config.Model is not YoloFamilyConfig yc)
-                throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8 and yolov10 can)");
+                throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10 and dino can)");
             long stride = (long)yolo.Model.Strides.Max();
             long size = parse.GetValue(imgsz) ?? trained.Config.Data.ValSize;
             if (size <= 0) throw new ArgumentException($"--imgsz must be positive; got {size}");
@@ -48,5 +62,13 @@ public static class ExportCommand
             return 0;
         });
         return cmd;
+    }
+
+    static int Write(DetrSharp.Export.Proto.ModelProto model, OnnxExportOptions options, string path, string family)
+    {
+        OnnxModelFile.Write(model, path);
+        Console.WriteLine($"wrote {path}: {family}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {options.ImageSize.Height}, {options.ImageSize.Width}] " +
+            $"RGB in [0, 1], {model.Graph!.Node.Count} nodes, {new FileInfo(path).Length / 1024} KiB");
+        return 0;
     }
 }

@@ -20,8 +20,8 @@ public static class DinoLayerEmitter
     public static string Encoder(OnnxGraph g, DeformableEncoderLayer layer, string src, string pos, string points, LevelShapes shapes)
     {
         var attended = MsDeformAttnEmitter.WithPoints(g, layer.SelfAttn, g.Add(src, pos), shapes.Total, points, src, shapes);
-        var x = LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(layer, "norm1"), g.Add(src, attended));
-        return LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(layer, "norm2"), g.Add(x, Ffn(g, layer, x)));
+        var x = LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(layer, "norm1"), g.Add(src, attended));
+        return LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(layer, "norm2"), g.Add(x, Ffn(g, layer, x)));
     }
 
     /// <summary><see cref="DeformableDecoderLayer"/> without a dn mask: self-attention (q = k = tgt + pos), norm2, deformable cross-attention, norm1, FFN, norm3.</summary>
@@ -32,15 +32,15 @@ public static class DinoLayerEmitter
     public static string Decoder(OnnxGraph g, DeformableDecoderLayer layer, string tgt, string queryPos, string boxes, long queries, string memory, LevelShapes shapes)
     {
         var qk = g.Add(tgt, queryPos);
-        var sa = MultiheadAttentionEmitter.Attention(g, TensorValues.Child<MultiheadAttention>(layer, "self_attn"), qk, qk, tgt);
-        var x = LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(layer, "norm2"), g.Add(tgt, sa));
+        var sa = MultiheadAttentionEmitter.Emit(g, TensorValues.Child<MultiheadAttention>(layer, "self_attn"), qk, qk, tgt);
+        var x = LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(layer, "norm2"), g.Add(tgt, sa));
         var ca = MsDeformAttnEmitter.WithBoxes(g, layer.CrossAttn, g.Add(x, queryPos), queries, boxes, memory, shapes);
-        x = LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(layer, "norm1"), g.Add(x, ca));
-        return LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(layer, "norm3"), g.Add(x, Ffn(g, layer, x)));
+        x = LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(layer, "norm1"), g.Add(x, ca));
+        return LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(layer, "norm3"), g.Add(x, Ffn(g, layer, x)));
     }
 
     static string Ffn(OnnxGraph g, nn.Module layer, string x)
-        => LinearEmitter.Linear(g, TensorValues.Child<Linear>(layer, "linear2"), g.Op("Relu", LinearEmitter.Linear(g, TensorValues.Child<Linear>(layer, "linear1"), x)));
+        => LinearEmitter.Emit(g, TensorValues.Child<Linear>(layer, "linear2"), g.Op("Relu", LinearEmitter.Emit(g, TensorValues.Child<Linear>(layer, "linear1"), x)));
 
     /// <summary><see cref="AnchorMath.SineEmbedding"/> of boxes: 2π·box / divisors, sines of the even features and cosines of the odd ones interleaved, coordinates in the order y, x, w, h.</summary>
     /// <param name="boxes">[B, Q, 4]</param>

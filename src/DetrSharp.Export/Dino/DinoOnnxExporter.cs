@@ -27,7 +27,7 @@ public static class DinoOnnxExporter
     {
         options.Validate();
         if (options.Opset < MsDeformAttnEmitter.MinOpset)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Opset,
+            throw new NotSupportedException(
                 $"ONNX export: DINO's deformable attention samples with GridSample, which ONNX has from opset {MsDeformAttnEmitter.MinOpset}; got opset {options.Opset} (use --opset {MsDeformAttnEmitter.MinOpset} or later)");
         var config = model.Config;
         if (options.ClassNames.Count != config.NumClasses)
@@ -50,7 +50,8 @@ public static class DinoOnnxExporter
         var x = g.Add(g.Mul(g.Mul("images", g.FloatScalar(255f)), g.Weight("pixel_scale", scale, 1, 3, 1, 1)), g.Weight("pixel_shift", shift, 1, 3, 1, 1));
 
         // backbone levels, then input_proj (conv + GroupNorm) per level and the extra stride-2 levels
-        var body = ResNetEmitter.Features(g, backbone.Body, x, backbone.ReturnIntermediateLayers);
+        var stages = ResNetEmitter.Stages(g, backbone.Body, x);
+        var body = backbone.ReturnIntermediateLayers ? stages : [stages[^1]];
         var kept = model.Backbone.ReturnIndices.Select(i => body[i]).ToArray();
         var inputProj = TensorValues.Child<ModuleList<Sequential>>(model, "input_proj");
         var srcs = new List<string>();
@@ -60,7 +61,7 @@ public static class DinoOnnxExporter
             var proj = inputProj[l];
             var source = l < kept.Length ? kept[l] : l == kept.Length ? kept[^1] : srcs[^1];
             var conv = ConvEmitter.Conv2d(g, (Conv2d)proj[0], source);
-            srcs.Add(GroupNormEmitter.GroupNorm(g, (GroupNorm)proj[1], conv, c, lh, lw));         // [B, C, h, w]
+            srcs.Add(GroupNormEmitter.Emit(g, (GroupNorm)proj[1], conv, c, lh, lw));         // [B, C, h, w]
         }
         var src = g.Concat(1, srcs.Select((t, l) => g.Transpose(g.Reshape(t, 0, c, shapes[l].H * shapes[l].W), 0, 2, 1)).ToArray()); // [B, S, C]
         var pos = g.Weight("dino_pos", k.Position, 1, s, c);                                       // [1, S, C]
@@ -73,14 +74,13 @@ public static class DinoOnnxExporter
         // two-stage "standard": score every token, keep the top num_queries
         var transformer = model.Transformer;
         var outputMemory = k.Valid is { } valid ? g.Mul(memory, g.Weight("dino_valid", valid, 1, s, 1)) : memory;
-        outputMemory = LayerNormEmitter.LayerNorm(g, TensorValues.Child<LayerNorm>(transformer, "enc_output_norm"),
-            LinearEmitter.Linear(g, TensorValues.Child<Linear>(transformer, "enc_output"), outputMemory));
-        var classUnselected = LinearEmitter.Linear(g, transformer.EncOutClassEmbed, outputMemory);                   // [B, S, K]
-        var coordUnselected = g.Add(LinearEmitter.Mlp(g, TensorValues.Child<MLP>(transformer, "enc_out_bbox_embed"), outputMemory),
+        outputMemory = LayerNormEmitter.Emit(g, TensorValues.Child<LayerNorm>(transformer, "enc_output_norm"),
+            LinearEmitter.Emit(g, TensorValues.Child<Linear>(transformer, "enc_output"), outputMemory));
+        var classUnselected = LinearEmitter.Emit(g, transformer.EncOutClassEmbed, outputMemory);                   // [B, S, K]
+        var coordUnselected = g.Add(MlpEmitter.Emit(g, TensorValues.Child<MLP>(transformer, "enc_out_bbox_embed"), outputMemory),
             g.Weight("dino_proposals", k.Proposals, 1, s, 4));                                                   // [B, S, 4] logit
         var (_, topk) = g.TopK(g.ReduceMax(classUnselected, -1, keepDims: false), q);                           // [B, Q]
-        var boxIndex = g.Op("Expand", [g.Unsqueeze(topk, -1), g.Ints(1, 1, 4)]);                                // [B, Q, 4]
-        var reference = g.Op("Sigmoid", g.Op("GatherElements", [coordUnselected, boxIndex], AttributeProto.Int("axis", 1))); // [B, Q, 4]
+        var reference = g.Op("Sigmoid", g.GatherRows(coordUnselected, g.Unsqueeze(topk, -1), 4));              // [B, Q, 4]
         var tgtWeight = TensorValues.Child<Embedding>(transformer, "tgt_embed").weight;
         var tgt = g.Weight("dino_tgt", TensorValues.Floats(tgtWeight), 1, q, c);                                // [1, Q, C]
 
@@ -94,15 +94,15 @@ public static class DinoOnnxExporter
         int last = decoder.Layers.Count - 1;
         for (int l = 0; l <= last; l++)
         {
-            var queryPos = LinearEmitter.Mlp(g, refPointHead, DinoLayerEmitter.SineEmbedding(g, reference, q, k.SineDivisors)); // [B, Q, C]
+            var queryPos = MlpEmitter.Emit(g, refPointHead, DinoLayerEmitter.SineEmbedding(g, reference, q, k.SineDivisors)); // [B, Q, C]
             output = DinoLayerEmitter.Decoder(g, decoder.Layers[l], output, queryPos, reference, q, memory, shapes);
             if (l == last) break;
-            var delta = LinearEmitter.Mlp(g, bboxEmbed[l], output);
+            var delta = MlpEmitter.Emit(g, bboxEmbed[l], output);
             reference = g.Op("Sigmoid", g.Add(delta, DinoLayerEmitter.InverseSigmoid(g, reference)));
         }
-        var hs = LayerNormEmitter.LayerNorm(g, norm, output);                                                    // [B, Q, C]
-        var predBoxes = g.Op("Sigmoid", g.Add(LinearEmitter.Mlp(g, bboxEmbed[last], hs), DinoLayerEmitter.InverseSigmoid(g, reference))); // [B, Q, 4]
-        var predLogits = LinearEmitter.Linear(g, classEmbed[last], hs);                                          // [B, Q, K]
+        var hs = LayerNormEmitter.Emit(g, norm, output);                                                    // [B, Q, C]
+        var predBoxes = g.Op("Sigmoid", g.Add(MlpEmitter.Emit(g, bboxEmbed[last], hs), DinoLayerEmitter.InverseSigmoid(g, reference))); // [B, Q, 4]
+        var predLogits = LinearEmitter.Emit(g, classEmbed[last], hs);                                          // [B, Q, K]
 
         // DinoPostProcess: sigmoid, top num_select of queries × classes, label = index % K, query = index / K
         long select = Math.Min(options.MaxDet, q * classes);
@@ -114,7 +114,7 @@ public static class DinoOnnxExporter
         var halves = g.Split(predBoxes, -1, 2, 2);
         var half = g.Mul(halves[1], g.FloatScalar(0.5f));
         var xyxy = g.Concat(-1, g.Sub(halves[0], half), g.Add(halves[0], half));                                // [B, Q, 4]
-        var boxes = g.Op("GatherElements", [xyxy, g.Op("Expand", [g.Unsqueeze(queryIndex, -1), g.Ints(1, 1, 4)])], AttributeProto.Int("axis", 1)); // [B, n, 4]
+        var boxes = g.GatherRows(xyxy, g.Unsqueeze(queryIndex, -1), 4);                                          // [B, n, 4]
 
         g.Output(boxes, ValueInfoProto.Tensor("boxes", TensorDataType.Float, batch, select, 4L));
         g.Output(scores, ValueInfoProto.Tensor("scores", TensorDataType.Float, batch, select));
@@ -132,6 +132,10 @@ public static class DinoOnnxExporter
             [OnnxMetadataKeys.IouThreshold] = "0",
             [OnnxMetadataKeys.MaxDet] = select.ToString(CultureInfo.InvariantCulture),
             [OnnxMetadataKeys.Agnostic] = "false",
+            [OnnxMetadataKeys.Resize] = OnnxResize.Stretch,
+            [OnnxMetadataKeys.PixelMean] = string.Join(",", DetectionBatch.PixelMean.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+            [OnnxMetadataKeys.PixelStd] = string.Join(",", DetectionBatch.PixelStd.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+            [OnnxMetadataKeys.PostProcess] = $"topk {select}",
         };
         return g.ToModel(meta);
     }

@@ -46,15 +46,15 @@ public static class MsDeformAttnEmitter
     }
 
     static string Offsets(OnnxGraph g, MSDeformAttn attn, string query, long lq)
-        => g.Reshape(LinearEmitter.Linear(g, TensorValues.Child<Linear>(attn, "sampling_offsets"), query), 0, lq, attn.NHeads, attn.NLevels, attn.NPoints, 2);
+        => g.Reshape(LinearEmitter.Emit(g, TensorValues.Child<Linear>(attn, "sampling_offsets"), query), 0, lq, attn.NHeads, attn.NLevels, attn.NPoints, 2);
 
     /// <param name="locations">[B, Lq, M, L, P, 2] normalised (x, y)</param>
     static string Sample(OnnxGraph g, MSDeformAttn attn, string query, long lq, string locations, string input, LevelShapes shapes)
     {
         long m = attn.NHeads, d = attn.DModel / attn.NHeads, levels = attn.NLevels, points = attn.NPoints, s = shapes.Total;
-        var value = LinearEmitter.Linear(g, TensorValues.Child<Linear>(attn, "value_proj"), input);           // [B, S, C]
+        var value = LinearEmitter.Emit(g, TensorValues.Child<Linear>(attn, "value_proj"), input);           // [B, S, C]
         value = g.Reshape(g.Transpose(g.Reshape(value, 0, s, m, d), 0, 2, 3, 1), -1, d, s);                  // [B·M, D, S]
-        var weights = g.Softmax(g.Reshape(LinearEmitter.Linear(g, TensorValues.Child<Linear>(attn, "attention_weights"), query),
+        var weights = g.Softmax(g.Reshape(LinearEmitter.Emit(g, TensorValues.Child<Linear>(attn, "attention_weights"), query),
             0, lq, m, levels * points), -1);                                                                  // [B, Lq, M, L·P]
         var grids = g.Sub(g.Mul(locations, g.FloatScalar(2f)), g.FloatScalar(1f));                           // [B, Lq, M, L, P, 2]
         grids = g.Reshape(g.Transpose(grids, 0, 2, 3, 1, 4, 5), -1, levels, lq, points, 2);                 // [B·M, L, Lq, P, 2]
@@ -72,6 +72,6 @@ public static class MsDeformAttnEmitter
         var w4 = g.Reshape(g.Transpose(weights, 0, 2, 1, 3), -1, 1, lq, levels * points);                    // [B·M, 1, Lq, L·P]
         var summed = g.Op("ReduceSum", [g.Mul(stacked, w4), g.Ints(-1)], AttributeProto.Int("keepdims", 0)); // [B·M, D, Lq]
         var output = g.Transpose(g.Reshape(summed, -1, m * d, lq), 0, 2, 1);                                 // [B, Lq, C]
-        return LinearEmitter.Linear(g, TensorValues.Child<Linear>(attn, "output_proj"), output);
+        return LinearEmitter.Emit(g, TensorValues.Child<Linear>(attn, "output_proj"), output);
     }
 }

@@ -34,6 +34,16 @@ public static class OnnxOps
             ? g.Op("ReduceMax", [x, g.Ints(axis)], AttributeProto.Int("keepdims", keepDims ? 1 : 0))
             : g.Op("ReduceMax", x, AttributeProto.IntList("axes", axis), AttributeProto.Int("keepdims", keepDims ? 1 : 0));
 
+    /// <summary>ReduceMean over one axis: axes an attribute before opset 18, an input from 18.</summary>
+    public static string ReduceMean(this OnnxGraph g, string x, long axis, bool keepDims)
+        => g.Opset >= 18
+            ? g.Op("ReduceMean", [x, g.Ints(axis)], AttributeProto.Int("keepdims", keepDims ? 1 : 0))
+            : g.Op("ReduceMean", x, AttributeProto.IntList("axes", axis), AttributeProto.Int("keepdims", keepDims ? 1 : 0));
+
+    /// <summary>Rows of x [B, N, width] picked per batch by idx [B, k, 1] int64: x.gather(1, idx.expand(-1, -1, width)) → [B, k, width].</summary>
+    public static string GatherRows(this OnnxGraph g, string x, string idx, long width)
+        => g.Op("GatherElements", [x, g.Op("Expand", [idx, g.Ints(1, 1, width)])], AttributeProto.Int("axis", 1));
+
     /// <summary>TopK along the last axis, largest first, sorted.</summary>
     /// <returns>values and int64 indices</returns>
     public static (string Values, string Indices) TopK(this OnnxGraph g, string x, long k)

@@ -13,7 +13,7 @@ public static class GroupNormEmitter
 {
     /// <param name="x">[B, C, H, W]</param>
     /// <returns>[B, C, H, W]</returns>
-    public static string GroupNorm(OnnxGraph g, GroupNorm norm, string x, long channels, long height, long width)
+    public static string Emit(OnnxGraph g, GroupNorm norm, string x, long channels, long height, long width)
     {
         long groups = norm.num_groups;
         if (channels != norm.num_channels) throw new NotSupportedException($"ONNX export: a GroupNorm of {norm.num_channels} channels on {channels}");

@@ -1,39 +1,32 @@
-using DetrSharp.Detection.Models;
 using DetrSharp.Export.Graph;
-using DetrSharp.Torch;
 using DetrSharp.Torch.Modules;
 
 namespace DetrSharp.Export.Modules;
 
 /// <summary>
-/// Emits fully connected layers on inputs of any rank [..., in]: MatMul with the transposed weight [in, out] stored as
-/// an initializer, then Add of the bias (libtorch's linear: x · Wᵀ + b). DETR's <see cref="MLP"/> is its Linear layers
-/// with Relu between them.
+/// Emits nn.Linear as MatMul with the transposed weight (an initializer [in, out]) then Add of the bias: works on any
+/// leading dims ([B, N, in] → [B, N, out]), unlike Gemm's 2-D inputs.
 /// </summary>
 public static class LinearEmitter
 {
     /// <param name="x">[..., in_features]</param>
     /// <returns>[..., out_features]</returns>
-    public static string Linear(OnnxGraph g, Linear linear, string x)
-    {
-        long o = linear.weight.shape[0], i = linear.weight.shape[1];
-        var w = TensorValues.Floats(linear.weight);                       // [out, in]
-        var wt = new float[w.Length];
-        for (long r = 0; r < o; r++)
-            for (long c = 0; c < i; c++) wt[c * o + r] = w[r * i + c];
-        var y = g.Op("MatMul", [x, g.Weight("linear_w", wt, i, o)]);
-        return linear.bias is { } b ? g.Add(y, g.Weight("linear_b", TensorValues.Floats(b), o)) : y;
-    }
+    public static string Emit(OnnxGraph g, Linear linear, string x)
+        => Emit(g, TensorValues.Floats(linear.weight), linear.bias is { } b ? TensorValues.Floats(b) : null, linear.out_features, linear.in_features, x);
 
-    /// <summary>An <see cref="MLP"/>: Linear, Relu, ..., Linear.</summary>
-    public static string Mlp(OnnxGraph g, MLP mlp, string x)
+    /// <summary>A linear map from raw weights (e.g. a slice of MultiheadAttention's in_proj_weight).</summary>
+    /// <param name="weight">[outFeatures, inFeatures] row-major, as PyTorch stores it</param>
+    /// <param name="bias">[outFeatures] or null</param>
+    /// <param name="x">[..., inFeatures]</param>
+    /// <returns>[..., outFeatures]</returns>
+    public static string Emit(OnnxGraph g, float[] weight, float[]? bias, long outFeatures, long inFeatures, string x)
     {
-        var y = x;
-        for (int l = 0; l < mlp.Layers.Count; l++)
-        {
-            y = Linear(g, mlp.Layers[l], y);
-            if (l < mlp.Layers.Count - 1) y = g.Op("Relu", y);
-        }
-        return y;
+        if (weight.Length != outFeatures * inFeatures)
+            throw new ArgumentException($"ONNX export: a linear weight of {weight.Length} values for [{outFeatures}, {inFeatures}]", nameof(weight));
+        var t = new float[weight.Length];                                      // [in, out]
+        for (long o = 0; o < outFeatures; o++)
+            for (long i = 0; i < inFeatures; i++) t[i * outFeatures + o] = weight[o * inFeatures + i];
+        var y = g.Op("MatMul", [x, g.Weight("linear_w", t, inFeatures, outFeatures)]);
+        return bias == null ? y : g.Add(y, g.Weight("linear_b", bias, outFeatures));
     }
 }
