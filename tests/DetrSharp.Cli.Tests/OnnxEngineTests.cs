@@ -29,12 +29,15 @@ public sealed class OnnxEngineTests : IDisposable
     }
 
     [Fact]
-    public void PredictAndEvalGiveTheLibtorchResults()
+    public void PredictAndEvalGiveTheLibtorchResults() => AssertEnginesAgree(_root, Data, Run, Model);
+
+    /// <summary>`predict` and `eval` with --engine onnx on <paramref name="model"/> give what they give on the run's checkpoint with libtorch.</summary>
+    internal static void AssertEnginesAgree(string root, string data, string run, string model)
     {
-        var val = SyntheticShapes.ImageDirectory(Data, "val");
-        string torchOut = Path.Combine(_root, "torch"), onnxOut = Path.Combine(_root, "onnx");
-        var t = CliRun.Run("predict", val, "--checkpoint", Path.Combine(Run, "checkpoint.pth"), "--out", torchOut, "--threshold", "0.0001");
-        var o = CliRun.Run("predict", val, "--engine", "onnx", "--model", Model, "--out", onnxOut, "--threshold", "0.0001");
+        var val = SyntheticShapes.ImageDirectory(data, "val");
+        string torchOut = Path.Combine(root, "torch"), onnxOut = Path.Combine(root, "onnx");
+        var t = CliRun.Run("predict", val, "--checkpoint", Path.Combine(run, "checkpoint.pth"), "--out", torchOut, "--threshold", "0.0001");
+        var o = CliRun.Run("predict", val, "--engine", "onnx", "--model", model, "--out", onnxOut, "--threshold", "0.0001");
         Assert.True(t.ExitCode == 0 && o.ExitCode == 0, t + "\n" + o);
         int total = 0;
         foreach (var file in Directory.GetFiles(torchOut, "*.pred.json"))
@@ -48,9 +51,9 @@ public sealed class OnnxEngineTests : IDisposable
         }
         Assert.True(total > 0, "no detections to compare");
 
-        string tj = Path.Combine(_root, "torch.json"), oj = Path.Combine(_root, "onnx.json");
-        var te = CliRun.Run("eval", "--checkpoint", Path.Combine(Run, "checkpoint.pth"), "--data", Data, "--json", tj);
-        var oe = CliRun.Run("eval", "--engine", "onnx", "--model", Model, "--data", Data, "--json", oj);
+        string tj = Path.Combine(root, "torch.json"), oj = Path.Combine(root, "onnx.json");
+        var te = CliRun.Run("eval", "--checkpoint", Path.Combine(run, "checkpoint.pth"), "--data", data, "--json", tj);
+        var oe = CliRun.Run("eval", "--engine", "onnx", "--model", model, "--data", data, "--json", oj);
         Assert.True(te.ExitCode == 0 && oe.ExitCode == 0, te + "\n" + oe);
         var ts = JsonNode.Parse(File.ReadAllText(tj))!.AsObject();
         var os = JsonNode.Parse(File.ReadAllText(oj))!.AsObject();

@@ -2,8 +2,8 @@ using System.CommandLine;
 using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Yolo;
 using DetrSharp.Export;
-using DetrSharp.Export.Dino;
 using DetrSharp.Export.Graph;
+using DetrSharp.Export.Proto;
 using DetrSharp.Export.Yolo;
 using DetrSharp.Training;
 
@@ -13,7 +13,7 @@ namespace DetrSharp.Cli.Commands;
 /// `detrsharp export --checkpoint RUN/checkpoint.pth --format onnx --out model.onnx [--opset 17] [--dynamic-batch]`:
 /// writes the trained detector as an ONNX graph the project builds itself (YOLOv8, YOLOv10 and DINO so far) for a fixed
 /// square input (--imgsz, default the run's data.val_size, rounded up to the model's stride for YOLO); `predict --engine
-/// onnx` runs it.
+/// onnx` runs it. Each family's export is one case of the switch below (DINO's in <see cref="DinoExport"/>).
 /// </summary>
 public static class ExportCommand
 {
@@ -24,7 +24,7 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "The model file to write", DefaultValueFactory = _ => "model.onnx" };
         var opset = new Option<int>("--opset") { Description = $"ai.onnx opset, {OnnxOpsets.Min} to {OnnxOpsets.Max}", DefaultValueFactory = _ => OnnxOpsets.Default };
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
-        var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size rounded up to the model's largest stride)" };
+        var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size; YOLO rounds it up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
         var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, dino)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
         cmd.SetAction(parse =>
@@ -32,43 +32,33 @@ public static class ExportCommand
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
             if (fmt != "onnx") throw new ArgumentException($"--format must be onnx; got \"{fmt}\"");
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, "cpu"));
-            if (trained.Detector is DinoDetector dino && trained.Config.Model is DinoConfig dc)
-            {
-                long dinoSize = parse.GetValue(imgsz) ?? trained.Config.Data.ValSize;
-                if (dinoSize <= 0) throw new ArgumentException($"--imgsz must be positive; got {dinoSize}");
-                var dinoOptions = new OnnxExportOptions
-                {
-                    Opset = parse.GetValue(opset), DynamicBatch = parse.GetValue(dynamicBatch), ImageSize = (dinoSize, dinoSize), ClassNames = trained.ClassNames,
-                    MaxDet = dc.NumSelect, ConfThreshold = 0,
-                };
-                return Write(DinoOnnxExporter.Export(dino.Model, dinoOptions), dinoOptions, parse.GetValue(output)!, trained.Config.Model.Name);
-            }
-            if (trained.Detector is not YoloDetector yolo || trained.Config.Model is not YoloFamilyConfig yc)
-                throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10 and dino can)");
-            long stride = (long)yolo.Model.Strides.Max();
-            long size = parse.GetValue(imgsz) ?? trained.Config.Data.ValSize;
-            if (size <= 0) throw new ArgumentException($"--imgsz must be positive; got {size}");
-            size = (size + stride - 1) / stride * stride;
-            var options = new OnnxExportOptions
-            {
-                Opset = parse.GetValue(opset), DynamicBatch = parse.GetValue(dynamicBatch), ImageSize = (size, size), ClassNames = trained.ClassNames,
-                MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
-            };
-            var model = YoloOnnxExporter.Export(yolo.Model, options);
             var path = parse.GetValue(output)!;
+            var (model, options) = trained.Detector switch
+            {
+                YoloDetector yolo when trained.Config.Model is YoloFamilyConfig yc => Yolo(trained, yolo, yc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                DinoDetector dino when trained.Config.Model is DinoConfig dc => DinoExport.Build(trained, dino, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                _ => throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10 and dino can)"),
+            };
             OnnxModelFile.Write(model, path);
-            Console.WriteLine($"wrote {path}: {trained.Config.Model.Name}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {size}, {size}] RGB in [0, 1], " +
+            var (h, w) = options.ImageSize;
+            Console.WriteLine($"wrote {path}: {trained.Config.Model.Name}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {h}, {w}] RGB in [0, 1], " +
                 $"{model.Graph!.Node.Count} nodes, {new FileInfo(path).Length / 1024} KiB");
             return 0;
         });
         return cmd;
     }
 
-    static int Write(DetrSharp.Export.Proto.ModelProto model, OnnxExportOptions options, string path, string family)
+    static (ModelProto, OnnxExportOptions) Yolo(TrainedDetector trained, YoloDetector yolo, YoloFamilyConfig yc, int? imgsz, int opset, bool dynamicBatch)
     {
-        OnnxModelFile.Write(model, path);
-        Console.WriteLine($"wrote {path}: {family}, opset {options.Opset}, input images [{(options.DynamicBatch ? "batch" : "1")}, 3, {options.ImageSize.Height}, {options.ImageSize.Width}] " +
-            $"RGB in [0, 1], {model.Graph!.Node.Count} nodes, {new FileInfo(path).Length / 1024} KiB");
-        return 0;
+        long stride = (long)yolo.Model.Strides.Max();
+        long size = imgsz ?? trained.Config.Data.ValSize;
+        if (size <= 0) throw new ArgumentException($"--imgsz must be positive; got {size}");
+        size = (size + stride - 1) / stride * stride;
+        var options = new OnnxExportOptions
+        {
+            Opset = opset, DynamicBatch = dynamicBatch, ImageSize = (size, size), ClassNames = trained.ClassNames,
+            MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
+        };
+        return (YoloOnnxExporter.Export(yolo.Model, options), options);
     }
 }
