@@ -61,6 +61,29 @@ public class DinoOnnxParityTests(DinoOnnxParityTests.Model fixture) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// At 416 px the first level is 52 cells wide, so its border cells' anchors leave (0.01, 0.99): their proposals are
+    /// +inf and their memory zeroed before the encoder heads (the graph's constant mask), as libtorch does.
+    /// </summary>
+    [Fact]
+    public void InvalidProposalsAreMaskedAsLibtorchDoes()
+    {
+        const int size = 416;
+        using var folder = new TempFolder();
+        using var scope = torch.NewDisposeScope();
+        Assert.NotNull(DinoExportConstants.Compute(Detector.Model, size, size).Valid);   // the case under test exists
+        var image = DetrSharp.Data.Synthetic.SyntheticShapes.RenderScene(size, DetrSharp.Data.Synthetic.SyntheticShapes.ImageSeed(42, "val", 0)).Image;
+        using var onnx = OnnxDetector.Load(TinyDino.Export(Detector.Model, TinyDino.Options(17, dynamicBatch: false) with { ImageSize = (size, size) }, folder.Path));
+        var input = new float[3 * size * size];
+        StretchResize.Fill(image, size, size, input);
+        var outputs = onnx.Run(input, 1);
+        using var noGrad = torch.no_grad();
+        using var batch = TinyDino.Batch([image]);
+        using var output = Detector.Model.forward(batch.Samples);
+        AssertClose(output.PredLogits.contiguous().data<float>(), outputs["pred_logits"].Values, "pred_logits (416 px)");
+        AssertClose(output.PredBoxes.contiguous().data<float>(), outputs["pred_boxes"].Values, "pred_boxes (416 px)");
+    }
+
     [Fact]
     public void DetectionsMatchTheLibtorchPredictor()
     {
