@@ -15,7 +15,7 @@ namespace DetrSharp.Cli.Bench;
 /// </summary>
 internal static class DinoOnnxBenchCases
 {
-    public static IEnumerable<BenchResult> Run(string folder, int runs, int warmup, int size = 128)
+    public static IEnumerable<BenchResult> Run(int size, string folder, int runs, int warmup)
     {
         var config = new DinoConfig { NumClasses = 80 };
         using var detector = (DinoDetector)DinoFamily.Instance.Build(config, new DetectorBuildOptions());

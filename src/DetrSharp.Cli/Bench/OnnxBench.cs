@@ -28,7 +28,7 @@ public sealed class OnnxBench : IBenchSuite
             foreach (var name in new[] { "yolov10n", "yolov8n" })
                 foreach (var size in new[] { 640, 128 })
                     foreach (var r in Cases(name, size, folder, runs, warmup)) yield return r;
-            foreach (var r in DinoOnnxBenchCases.Run(folder, runs, warmup)) yield return r;
+            foreach (var r in DinoOnnxBenchCases.Run(128, folder, runs, warmup)) yield return r;
         }
         finally
         {
