@@ -8,10 +8,10 @@ namespace DetrSharp.Onnx;
 
 /// <summary>
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
-/// letterboxed into the model's fixed input (<see cref="Letterbox"/>; DETR: resized to it, <see cref="StretchResize"/>),
+/// letterboxed into the model's fixed input (<see cref="Letterbox"/>; DETR and DINO: resized to it, <see cref="StretchResize"/>),
 /// the graph runs (batched when the model's batch dimension is dynamic), and the outputs are decoded as the family's
-/// libtorch predictor does (YOLOv10 and DETR: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>),
-/// boxes scaled back to each image's pixels (YOLO's clipped to it, DETR's as its PostProcess leaves them).
+/// libtorch predictor does (YOLOv10, DETR and DINO: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>),
+/// boxes scaled back to each image's pixels (YOLO's clipped to it, DETR's and DINO's as their PostProcess leaves them).
 /// </summary>
 public sealed class OnnxDetector : IDisposable
 {
@@ -24,8 +24,8 @@ public sealed class OnnxDetector : IDisposable
         string Get(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: no '{key}' in the model's metadata: not exported by `detrsharp export`");
         Family = Get(OnnxMetadataKeys.Family);
-        if (Family is not ("yolov8" or "yolov10" or "detr"))
-            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10 and detr models, this one is '{Family}'");
+        if (Family is not ("yolov8" or "yolov10" or "detr" or "dino"))
+            throw new NotSupportedException($"{path}: the ONNX engine runs yolov8, yolov10, detr and dino models, this one is '{Family}'");
         ClassNames = JsonSerializer.Deserialize<string[]>(Get(OnnxMetadataKeys.ClassNames))
             ?? throw new InvalidDataException($"{path}: the class names in the metadata are not a JSON array of strings");
         InputName = Get(OnnxMetadataKeys.Input);
@@ -120,14 +120,14 @@ public sealed class OnnxDetector : IDisposable
         var outputs = Run(input, images.Length);
         for (int i = 0; i < images.Length; i++)
         {
-            // DETR: boxes normalised to the input, i.e. to the image itself (stretched), unclipped as DETR's PostProcess
-            if (Family == "detr") { yield return ToImage(TopK(outputs, i, conf), images[i], images[i].Width, images[i].Height, conf, clip: false); continue; }
+            // DETR and DINO: boxes normalised to the input, i.e. to the image itself (stretched), unclipped as DETR's PostProcess
+            if (Family is "detr" or "dino") { yield return ToImage(TopK(outputs, i, conf), images[i], images[i].Width, images[i].Height, conf, clip: false); continue; }
             var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
             yield return ToImage(rows, images[i], 1 / scales[i], 1 / scales[i], conf, clip: true);
         }
     }
 
-    // YOLOv10 and DETR: the graph's selection, as is
+    // YOLOv10, DETR and DINO: the graph's selection, as is
     static IEnumerable<(float, float, float, float, float, int)> TopK(IReadOnlyDictionary<string, (float[] Values, int[] Shape)> o, int i, float conf)
     {
         var (boxes, bShape) = o["boxes"];

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DetrSharp.Detection.Detr;
+using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Yolo;
 using DetrSharp.Export;
 using DetrSharp.Export.Graph;
@@ -11,9 +12,9 @@ namespace DetrSharp.Cli.Commands;
 
 /// <summary>
 /// `detrsharp export --checkpoint RUN/checkpoint.pth --format onnx --out model.onnx [--opset 17] [--dynamic-batch]`:
-/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8, YOLOv10 and DETR so far) for a fixed
+/// writes the trained detector as an ONNX graph the project builds itself (YOLOv8, YOLOv10, DETR and DINO so far) for a fixed
 /// square input (--imgsz, default the run's data.val_size, rounded up to the model's stride for YOLO); `predict --engine
-/// onnx` runs it. Each family's export is one case of the switch below (DETR's in <see cref="DetrExport"/>).
+/// onnx` runs it. Each family's export is one case of the switch below (DETR's in <see cref="DetrExport"/>, DINO's in <see cref="DinoExport"/>).
 /// </summary>
 public static class ExportCommand
 {
@@ -26,7 +27,7 @@ public static class ExportCommand
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
         var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size; YOLO rounds it up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
-        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, detr)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
+        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, detr, dino)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
         cmd.SetAction(parse =>
         {
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
@@ -37,7 +38,8 @@ public static class ExportCommand
             {
                 YoloDetector yolo when trained.Config.Model is YoloFamilyConfig yc => Yolo(trained, yolo, yc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
                 DetrDetector detr when trained.Config.Model is DetrConfig dc => DetrExport.Build(trained, detr, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
-                _ => throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10 and detr can)"),
+                DinoDetector dino when trained.Config.Model is DinoConfig dc => DinoExport.Build(trained, dino, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                _ => throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10, detr and dino can)"),
             };
             OnnxModelFile.Write(model, path);
             var (h, w) = options.ImageSize;
