@@ -10,7 +10,7 @@ namespace DetrSharp.Onnx;
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
 /// letterboxed into the model's fixed input (<see cref="Letterbox"/>), the graph runs (batched when the model's batch
 /// dimension is dynamic), and the outputs are decoded as the family's libtorch predictor does (YOLOv10: the graph's
-/// top-k; YOLOv8: <see cref="PlainNms"/>), boxes scaled back to each image's pixels and clipped to it.
+/// top-k; YOLOv8: <see cref="PlainNms"/>, or the graph's NonMaxSuppression when exported with it), boxes scaled back to each image's pixels and clipped to it.
 /// </summary>
 public sealed class OnnxDetector : IDisposable
 {
@@ -35,6 +35,7 @@ public sealed class OnnxDetector : IDisposable
         IouThreshold = double.Parse(Get(OnnxMetadataKeys.IouThreshold), CultureInfo.InvariantCulture);
         MaxDet = int.Parse(Get(OnnxMetadataKeys.MaxDet), CultureInfo.InvariantCulture);
         Agnostic = Get(OnnxMetadataKeys.Agnostic) == "true";
+        NmsInGraph = meta.TryGetValue(OnnxMetadataKeys.Nms, out var nms) && nms == "graph";
         DynamicBatch = session.InputMetadata[InputName].Dimensions[0] < 0;
     }
 
@@ -64,6 +65,8 @@ public sealed class OnnxDetector : IDisposable
     public double IouThreshold { get; }
     public int MaxDet { get; }
     public bool Agnostic { get; }
+    /// <summary>YOLOv8 exported with `--nms`: the graph's NonMaxSuppression selects the detections (<see cref="GraphNmsRows"/>).</summary>
+    public bool NmsInGraph { get; }
     /// <summary>Whether several images run as one batch.</summary>
     public bool DynamicBatch { get; }
 
@@ -109,7 +112,8 @@ public sealed class OnnxDetector : IDisposable
         var outputs = Run(input, images.Length);
         for (int i = 0; i < images.Length; i++)
         {
-            var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
+            var rows = Family == "yolov10" ? TopK(outputs, i, conf)
+                : NmsInGraph ? GraphNmsRows.Image(outputs["detections"].Values, i, MaxDet) : Nms(outputs, i, conf);
             yield return ToImage(rows, images[i], scales[i], conf);
         }
     }

@@ -18,4 +18,6 @@ public static class OnnxMetadataKeys
     public const string IouThreshold = "detrsharp.iou_threshold";
     public const string MaxDet = "detrsharp.max_det";
     public const string Agnostic = "detrsharp.agnostic";
+    /// <summary>"graph" when YOLOv8's NMS is in the graph (output "detections"); absent when the consumer runs it.</summary>
+    public const string Nms = "detrsharp.nms";
 }

@@ -23,7 +23,8 @@ public static class ExportCommand
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
         var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size rounded up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
-        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
+        var nms = new Option<bool>("--nms") { Description = "YOLOv8: NMS in the graph (ONNX NonMaxSuppression), output \"detections\" [N, 7]: image, x1, y1, x2, y2, score, class" };
+        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema, nms };
         cmd.SetAction(parse =>
         {
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
@@ -38,7 +39,7 @@ public static class ExportCommand
             var options = new OnnxExportOptions
             {
                 Opset = parse.GetValue(opset), DynamicBatch = parse.GetValue(dynamicBatch), ImageSize = (size, size), ClassNames = trained.ClassNames,
-                MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
+                MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic, Nms = parse.GetValue(nms),
             };
             var model = YoloOnnxExporter.Export(yolo.Model, options);
             var path = parse.GetValue(output)!;
