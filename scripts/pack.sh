@@ -33,6 +33,7 @@ for p in "${PACKAGES[@]}"; do
   grep -q '<repository type="git".*commit="[0-9a-f]\{40\}"' <<<"$nuspec" || { log "$nupkg: no repository commit"; exit 1; }
   grep -qx "lib/net10.0/DetrSharp.$p.dll" <<<"$files" || { log "$nupkg: no lib/net10.0/DetrSharp.$p.dll"; exit 1; }
 done
-unzip -Z1 "$FEED"/DetrSharp.Torch.[0-9]*.nupkg | grep -qx "runtimes/linux-x64/native/libdetrsharp_native.so" \
+torch_files=$(unzip -Z1 "$FEED"/DetrSharp.Torch.[0-9]*.nupkg)   # listed first: grep -q closing a pipe early fails it under pipefail
+grep -qx "runtimes/linux-x64/native/libdetrsharp_native.so" <<<"$torch_files" \
   || { log "DetrSharp.Torch: no runtimes/linux-x64/native/libdetrsharp_native.so"; exit 1; }
 log "${#PACKAGES[@]} packages: $(cd "$FEED" && ls DetrSharp.*.nupkg | tr '\n' ' ')"
