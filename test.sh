@@ -14,6 +14,13 @@ for proj in "$ROOT"/tests/*.Tests/*.Tests.csproj; do
   dotnet test "$proj" -c "$CONFIG" --no-build --nologo "$@" 2>&1 | tee -a "$LOG.tmp" | grep -vE "^\s*$" || true
   [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 done
+# the NuGet packages: pack, build samples/DetectImage from the local feed, run both engines (scripts/sample.sh)
+echo "== sample (samples/DetectImage from the packed packages)"
+if "$ROOT/scripts/sample.sh" >"$ROOT/build/sample.log" 2>&1; then
+  echo "  Passed! - Failed: 0, Passed: 1 - scripts/sample.sh" | tee -a "$LOG.tmp"
+else
+  tail -30 "$ROOT/build/sample.log"; echo "  Failed! - Failed: 1, Passed: 0 - scripts/sample.sh (log: build/sample.log)" | tee -a "$LOG.tmp"
+fi
 passed=$(grep -oE "Passed: +[0-9]+" "$LOG.tmp" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE "Failed: +[0-9]+" "$LOG.tmp" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -oE "Skipped: +[0-9]+" "$LOG.tmp" | awk '{s+=$2} END {print s+0}')

@@ -21,6 +21,9 @@ public sealed record OnnxExportOptions
     public double IouThreshold { get; init; } = 0.7;
     /// <summary>Class-agnostic NMS for YOLOv8 (metadata).</summary>
     public bool Agnostic { get; init; }
+    /// <summary>YOLOv8: append ONNX's NonMaxSuppression after "output0" and output the final detections as "detections"
+    /// [N, 7] (image, x1, y1, x2, y2, score, class; see Yolo.NmsEmitter). Not for YOLOv10 (its top-k needs no NMS).</summary>
+    public bool Nms { get; init; }
     /// <summary>Also output "raw0": the head's maps before decoding, [B, 4 · reg_max + nc, A] (for parity checks).</summary>
     public bool RawOutputs { get; init; }
 

@@ -10,7 +10,8 @@ namespace DetrSharp.Onnx;
 /// A detector exported by `detrsharp export --format onnx`, run by ONNX Runtime without libtorch: images are
 /// letterboxed into the model's fixed input (<see cref="Letterbox"/>; DETR and DINO: resized to it, <see cref="StretchResize"/>),
 /// the graph runs (batched when the model's batch dimension is dynamic), and the outputs are decoded as the family's
-/// libtorch predictor does (YOLOv10, DETR and DINO: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>),
+/// libtorch predictor does (YOLOv10, DETR and DINO: the graph's top-k or per-query selection; YOLOv8: <see cref="PlainNms"/>, or the graph's NonMaxSuppression
+/// when exported with `--nms`),
 /// boxes scaled back to each image's pixels (YOLO's clipped to it, DETR's and DINO's as their PostProcess leaves them).
 /// </summary>
 public sealed class OnnxDetector : IDisposable
@@ -36,6 +37,7 @@ public sealed class OnnxDetector : IDisposable
         IouThreshold = double.Parse(Get(OnnxMetadataKeys.IouThreshold), CultureInfo.InvariantCulture);
         MaxDet = int.Parse(Get(OnnxMetadataKeys.MaxDet), CultureInfo.InvariantCulture);
         Agnostic = Get(OnnxMetadataKeys.Agnostic) == "true";
+        NmsInGraph = meta.TryGetValue(OnnxMetadataKeys.Nms, out var nms) && nms == "graph";
         DynamicBatch = session.InputMetadata[InputName].Dimensions[0] < 0;
         Resize = meta.TryGetValue(OnnxMetadataKeys.Resize, out var resize) ? resize : OnnxResize.Letterbox;
         if (Resize is not (OnnxResize.Letterbox or OnnxResize.Stretch))
@@ -68,6 +70,8 @@ public sealed class OnnxDetector : IDisposable
     public double IouThreshold { get; }
     public int MaxDet { get; }
     public bool Agnostic { get; }
+    /// <summary>YOLOv8 exported with `--nms`: the graph's NonMaxSuppression selects the detections (<see cref="GraphNmsRows"/>).</summary>
+    public bool NmsInGraph { get; }
     /// <summary>Whether several images run as one batch.</summary>
     public bool DynamicBatch { get; }
     /// <summary>How images are fitted into the input (<see cref="OnnxResize"/>).</summary>
@@ -122,7 +126,8 @@ public sealed class OnnxDetector : IDisposable
         {
             // DETR and DINO: boxes normalised to the input, i.e. to the image itself (stretched), unclipped as DETR's PostProcess
             if (Family is "detr" or "dino") { yield return ToImage(TopK(outputs, i, conf), images[i], images[i].Width, images[i].Height, conf, clip: false); continue; }
-            var rows = Family == "yolov10" ? TopK(outputs, i, conf) : Nms(outputs, i, conf);
+            var rows = Family == "yolov10" ? TopK(outputs, i, conf)
+                : NmsInGraph ? GraphNmsRows.Image(outputs["detections"].Values, i, MaxDet) : Nms(outputs, i, conf);
             yield return ToImage(rows, images[i], 1 / scales[i], 1 / scales[i], conf, clip: true);
         }
     }

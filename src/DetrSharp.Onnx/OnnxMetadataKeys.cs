@@ -26,4 +26,6 @@ public static class OnnxMetadataKeys
     public const string PixelStd = "detrsharp.pixel_std";
     /// <summary>DETR: "topk K" (the K best (query, class) pairs) or "per_query" (DETR's PostProcess).</summary>
     public const string PostProcess = "detrsharp.postprocess";
+    /// <summary>"graph" when YOLOv8's NMS is in the graph (output "detections"); absent when the consumer runs it.</summary>
+    public const string Nms = "detrsharp.nms";
 }

@@ -27,16 +27,19 @@ public static class ExportCommand
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "A symbolic batch dimension (several images per run) instead of 1" };
         var imgsz = new Option<int?>("--imgsz") { Description = "Input height and width in pixels (default: the run's data.val_size; YOLO rounds it up to the model's largest stride)" };
         var ema = new Option<bool>("--ema") { Description = "Export the EMA weights" };
-        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, detr, dino)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema };
+        var nms = new Option<bool>("--nms") { Description = "YOLOv8: NMS in the graph (ONNX NonMaxSuppression), output \"detections\" [N, 7]: image, x1, y1, x2, y2, score, class" };
+        var cmd = new Command("export", "Export a trained detector to ONNX (yolov8, yolov10, detr, dino)") { checkpoint, format, output, opset, dynamicBatch, imgsz, ema, nms };
         cmd.SetAction(parse =>
         {
             var fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
             if (fmt != "onnx") throw new ArgumentException($"--format must be onnx; got \"{fmt}\"");
             using var trained = TrainedDetector.Load(parse.GetValue(checkpoint)!, parse.GetValue(ema), EvalCommand.InferenceOverrides(null, "cpu"));
+            if (parse.GetValue(nms) && trained.Detector is not YoloDetector)
+                throw new ArgumentException($"export --nms: only YOLOv8 has NMS to put in the graph; this checkpoint is {trained.Config.Model.Name}");
             var path = parse.GetValue(output)!;
             var (model, options) = trained.Detector switch
             {
-                YoloDetector yolo when trained.Config.Model is YoloFamilyConfig yc => Yolo(trained, yolo, yc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
+                YoloDetector yolo when trained.Config.Model is YoloFamilyConfig yc => Yolo(trained, yolo, yc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch), parse.GetValue(nms)),
                 DetrDetector detr when trained.Config.Model is DetrConfig dc => DetrExport.Build(trained, detr, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
                 DinoDetector dino when trained.Config.Model is DinoConfig dc => DinoExport.Build(trained, dino, dc, parse.GetValue(imgsz), parse.GetValue(opset), parse.GetValue(dynamicBatch)),
                 _ => throw new NotSupportedException($"export --format onnx: the {trained.Config.Model.Name} family cannot be exported yet (yolov8, yolov10, detr and dino can)"),
@@ -50,7 +53,7 @@ public static class ExportCommand
         return cmd;
     }
 
-    static (ModelProto, OnnxExportOptions) Yolo(TrainedDetector trained, YoloDetector yolo, YoloFamilyConfig yc, int? imgsz, int opset, bool dynamicBatch)
+    static (ModelProto, OnnxExportOptions) Yolo(TrainedDetector trained, YoloDetector yolo, YoloFamilyConfig yc, int? imgsz, int opset, bool dynamicBatch, bool nms)
     {
         long stride = (long)yolo.Model.Strides.Max();
         long size = imgsz ?? trained.Config.Data.ValSize;
@@ -59,7 +62,7 @@ public static class ExportCommand
         var options = new OnnxExportOptions
         {
             Opset = opset, DynamicBatch = dynamicBatch, ImageSize = (size, size), ClassNames = trained.ClassNames,
-            MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic,
+            MaxDet = yc.MaxDet, ConfThreshold = yc.ConfThreshold, IouThreshold = yc.IouThreshold, Agnostic = yc.Agnostic, Nms = nms,
         };
         return (YoloOnnxExporter.Export(yolo.Model, options), options);
     }

@@ -11,7 +11,8 @@ namespace DetrSharp.Export.Yolo;
 /// <summary>
 /// Exports a YOLOv8 / YOLOv10 model (eval mode, as the libtorch model predicts) to one ONNX graph for a fixed input
 /// size: input "images" [B, 3, H, W] RGB in [0, 1]. YOLOv8: "output0" [B, 4 + nc, A] ((cx, cy, w, h) input pixels,
-/// class probabilities; NMS is the consumer's). YOLOv10: "boxes" [B, k, 4] xyxy input pixels, "scores" [B, k],
+/// class probabilities; NMS is the consumer's, or with
+/// <see cref="OnnxExportOptions.Nms"/> ONNX's NonMaxSuppression in the graph: "detections" [N, 7]). YOLOv10: "boxes" [B, k, 4] xyxy input pixels, "scores" [B, k],
 /// "labels" [B, k] int64 (the one-to-one top-k, no NMS) and "output0", the decoded one-to-one branch.
 /// </summary>
 public static class YoloOnnxExporter
@@ -65,6 +66,7 @@ public static class YoloOnnxExporter
         };
         if (head is V10Detect v10)
         {
+            if (options.Nms) throw new ArgumentException("ONNX export: --nms is for YOLOv8; YOLOv10 selects its detections without NMS (its top-k is in the graph)");
             var (decoded, raw) = DetectEmitter.Decoded(g, head, levels, sizes, v10.one2one_cv2, v10.one2one_cv3);
             var (boxes, scores, labels) = DetectEmitter.TopK(g, decoded, anchors, head.Nc, options.MaxDet);
             long k = Math.Min(options.MaxDet, Math.Min(options.MaxDet, anchors) * head.Nc);
@@ -80,6 +82,13 @@ public static class YoloOnnxExporter
             var (decoded, raw) = DetectEmitter.Decoded(g, head, levels, sizes, head.cv2, head.cv3);
             g.Output(decoded, ValueInfoProto.Tensor("output0", TensorDataType.Float, rawShape));
             meta[OnnxMetadataKeys.Outputs] = "output0";
+            if (options.Nms)
+            {
+                var detections = NmsEmitter.Append(g, decoded, head.Nc, options.MaxDet, (float)options.ConfThreshold, (float)options.IouThreshold, options.Agnostic);
+                g.Output(detections, ValueInfoProto.Tensor("detections", TensorDataType.Float, "detections", (long)GraphNmsRows.Columns));
+                meta[OnnxMetadataKeys.Outputs] = "output0,detections";
+                meta[OnnxMetadataKeys.Nms] = "graph";
+            }
             if (options.RawOutputs) g.Output(raw, ValueInfoProto.Tensor("raw0", TensorDataType.Float, batch, head.No, anchors));
         }
         return g.ToModel(meta);

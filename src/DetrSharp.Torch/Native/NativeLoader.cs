@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace DetrSharp.Torch.Native;
 
 /// <summary>
-/// Finds the native shim (libdetrsharp_native.so): $DETRSHARP_NATIVE_LIB, next to the assemblies,
-/// or native/build/ in a source checkout above them.
+/// Finds the native shim (libdetrsharp_native.so): $DETRSHARP_NATIVE_LIB, next to the assemblies (an application
+/// published for linux-x64), in runtimes/linux-x64/native/ beside them (where an application's build puts the NuGet
+/// package's copy), or native/build/ in a source checkout above them.
 /// </summary>
 internal static class NativeLoader
 {
@@ -33,6 +34,7 @@ internal static class NativeLoader
         var env = Environment.GetEnvironmentVariable("DETRSHARP_NATIVE_LIB");
         if (!string.IsNullOrEmpty(env)) yield return env;
         yield return Path.Combine(AppContext.BaseDirectory, "libdetrsharp_native.so");
+        yield return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libdetrsharp_native.so");
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null)
         {
