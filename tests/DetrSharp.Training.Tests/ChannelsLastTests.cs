@@ -61,9 +61,14 @@ public class ChannelsLastTests(ITestOutputHelper output)
         Assert.True(ChannelsLastChoice.Resolve("true", "detr", cpu32).Enabled);
         Assert.False(ChannelsLastChoice.Resolve("false", "yolov8", new RunPrecision("bf16", Device.CPU, "test")).Enabled);
         // auto follows the measured rule, per family and precision
-        foreach (var (family, precision) in new[] { ("detr", "fp32"), ("detr", "bf16"), ("yolov8", "bf16"), ("dino", "fp32") })
-            Assert.Equal(ChannelsLastChoice.FasterOnCpu.Contains((family, precision)),
-                ChannelsLastChoice.Resolve("auto", family, new RunPrecision(precision, Device.CPU, "test")).Enabled);
+        foreach (var (family, precision, on) in new[] { ("detr", "fp32", true), ("detr", "bf16", true), ("yolov8", "bf16", true),
+                     ("yolov10", "fp32", true), ("dino", "fp32", false), ("dino", "bf16", false) })
+        {
+            var choice = ChannelsLastChoice.Resolve("auto", family, new RunPrecision(precision, Device.CPU, "test"));
+            Assert.Equal(on, choice.Enabled);
+            Assert.StartsWith("auto: ", choice.Reason);
+        }
+        Assert.False(ChannelsLastChoice.Resolve("auto", "detr", new RunPrecision("bf16", Device.CUDA, "test")).Enabled);   // not measured there
     }
 
     [Theory]
