@@ -29,6 +29,7 @@ public static class Checkpoint
             ["config"] = config.ToJson(),
         };
         if (extra != null) foreach (var (k, v) in extra) root[k] = v;
+        NchwLayout.Apply(root);   // a channels_last model's weights and their optimizer state are written NCHW
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         torch.save(root, path);
     }

@@ -9,7 +9,8 @@ public static class DetectorFactory
     /// The family's detector for <paramref name="numClasses"/> classes on runtime.device (an error when that device is
     /// CUDA and libtorch has none), started from model.init_from when set (<see cref="InitialWeights"/>: matching tensors
     /// loaded, class heads of another class count left at the family's init), with model.freeze's parameters frozen
-    /// (<see cref="ParameterFreeze"/>). <paramref name="report"/> receives what was loaded and frozen.
+    /// (<see cref="ParameterFreeze"/>), its convolution weights channels_last when runtime.channels_last resolves so
+    /// (<see cref="ChannelsLastChoice"/>). <paramref name="report"/> receives what was loaded and frozen.
     /// </summary>
     /// <param name="reduceNumBoxes">distributed runs: num_boxes averaged over the ranks (DistributedContext.ReduceNumBoxes)</param>
     public static IDetector Build(RunConfig config, int numClasses, Action<string>? report = null, Func<double, double>? reduceNumBoxes = null)
@@ -25,6 +26,8 @@ public static class DetectorFactory
         });
         try
         {
+            // once, before any optimizer or EMA holds the parameters (module.to replaces them)
+            if (config.Runtime.ResolveChannelsLast(config.Model.Name).Enabled) detector.Module.to(MemoryFormat.ChannelsLast);
             if (config.Model.InitFrom is { Length: > 0 } path)
             {
                 // (loaded whether or not anyone reads the report)

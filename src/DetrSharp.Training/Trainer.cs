@@ -102,6 +102,7 @@ public sealed class Trainer : IDisposable
         }
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
         OptimizerCheckpoint.RestorePending(ckpt.Root, _step);
+        OptimizerCheckpoint.RestoreScaler(ckpt.Root, _step);
         _progress = ckpt.Progress;
         _lastSavedStep = _progress.Step;
         var p = _progress;
@@ -127,8 +128,10 @@ public sealed class Trainer : IDisposable
         _skipped?.Add("val", _data.Val.Problems.Select(p => p.Message), _progress.Step, log);
         long total = TotalSteps;
         // what this (re)start computes in, as runtime.precision resolved here (auto differs between machines)
-        log.Write("run", new JsonObject { ["step"] = _progress.Step, ["precision"] = Precision.Name, ["precision_reason"] = Precision.Reason, ["device"] = _device.ToString() });
-        _observer.Message($"precision: {Precision.Name} ({Precision.Reason})");
+        var layout = _config.Runtime.ResolveChannelsLast(_config.Model.Name);
+        log.Write("run", new JsonObject { ["step"] = _progress.Step, ["precision"] = Precision.Name, ["precision_reason"] = Precision.Reason, ["device"] = _device.ToString(),
+            ["channels_last"] = layout.Enabled, ["channels_last_reason"] = layout.Reason });
+        _observer.Message($"precision: {Precision.Name} ({Precision.Reason}); channels_last: {(layout.Enabled ? "on" : "off")} ({layout.Reason})");
         _observer.RunStarted(_config, total, _progress);
         var clock = Stopwatch.StartNew();
         _lastCheckpoint = Stopwatch.StartNew();

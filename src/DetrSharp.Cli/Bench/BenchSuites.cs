@@ -18,5 +18,6 @@ public static class BenchSuites
         new DdpBench(),
         new AugmentBench(),
         new ResNetStepBench(),
+        new ChannelsLastBench(),
     };
 }

@@ -119,7 +119,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         if (x.dim() != 4 || x.size(1) != 3)
             throw new ArgumentException($"ResNet: input must be [batch, 3, height, width], got shape {ShapeText.Format(x)}", nameof(x));
         using var scope = torch.NewDisposeScope();
-        var y = _maxpool.call(_bn1.call(_conv1.call(x)).relu_()); // [B, 64, H/4, W/4]
+        var input = x.to_layout_of(_conv1.weight) ?? x;              // channels_last when the model was built so
+        var y = _maxpool.call(_bn1.call(_conv1.call(input)).relu_()); // [B, 64, H/4, W/4]
         var outputs = new List<Tensor>(4);
         for (int i = 0; i < _stages.Length; i++)
         {

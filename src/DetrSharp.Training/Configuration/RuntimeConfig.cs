@@ -24,6 +24,14 @@ public sealed record RuntimeConfig
     /// on CPUs with avx512_bf16 or amx_bf16 and on CUDA devices that support it, else fp32. May change on resume (the
     /// weights and optimizer state are float32 under every precision).</summary>
     public string Precision { get; init; } = "auto";
+    /// <summary>auto, true or false: convolution weights (and the images at the model's entry) channels_last, set once at
+    /// model build (see <see cref="ChannelsLastChoice"/>); auto = where measured faster for the family and precision.
+    /// May change on resume (checkpoints hold NCHW either way).</summary>
+    [JsonConverter(typeof(TextOrNumberConverter))]
+    public string ChannelsLast { get; init; } = "auto";
+
+    /// <summary>Whether a model of <paramref name="family"/> (model.name) is built channels_last on this machine.</summary>
+    public ChannelsLastChoice ResolveChannelsLast(string family) => ChannelsLastChoice.Resolve(ChannelsLast, family, ResolvePrecision());
 
     /// <summary>The precision this run computes in on its device.</summary>
     public RunPrecision ResolvePrecision() => RunPrecision.Resolve(Precision, TorchDevice);
@@ -54,6 +62,7 @@ public sealed record RuntimeConfig
         ConfigException.Check(LogEvery > 0, $"runtime.log_every must be positive; got {LogEvery}");
         ConfigException.Check(double.IsFinite(DistTimeoutSeconds) && DistTimeoutSeconds >= 1, $"runtime.dist_timeout_seconds must be a number of seconds >= 1; got {DistTimeoutSeconds}");
         ConfigException.Check(RunPrecision.Settings.Contains(Precision), $"runtime.precision must be one of {string.Join(", ", RunPrecision.Settings)}; got \"{Precision}\"");
+        ConfigException.Check(ChannelsLastChoice.Settings.Contains(ChannelsLast), $"runtime.channels_last must be one of {string.Join(", ", ChannelsLastChoice.Settings)}; got \"{ChannelsLast}\"");
         ConfigException.Check(Precision != "fp16" || device.type == DeviceType.CUDA,
             $"runtime.precision fp16 needs a CUDA device (float16 autocast with loss scaling is CUDA only; runtime.device is {Device}): use bf16 or fp32 on the CPU");
         _ = device;

@@ -36,4 +36,26 @@ public class ChannelsLastTests
         var after = seq.forward(x.contiguous(MemoryFormat.ChannelsLast));
         Assert.True(torch.allclose(before, after, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Fact]
+    public void SuggestMemoryFormatReadsTheStridesAndToLayoutOfFollowsTheWeight()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(2, 3, 4, 5);
+        var nhwc = x.contiguous(MemoryFormat.ChannelsLast);
+        Assert.Equal(MemoryFormat.Contiguous, x.suggest_memory_format());
+        Assert.Equal(MemoryFormat.ChannelsLast, nhwc.suggest_memory_format());
+        // one channel, or a 1×1 kernel: both layouts have the same strides, which read as contiguous (as ATen's)
+        Assert.Equal(MemoryFormat.Contiguous, torch.randn(2, 1, 4, 5).contiguous(MemoryFormat.ChannelsLast).suggest_memory_format());
+        Assert.Equal(MemoryFormat.Contiguous, torch.randn(8, 3, 1, 1).contiguous(MemoryFormat.ChannelsLast).suggest_memory_format());
+        Assert.Equal(MemoryFormat.Contiguous, torch.randn(3, 4).suggest_memory_format());
+
+        var weight = torch.randn(6, 3, 3, 3);
+        Assert.Null(x.to_layout_of(weight));                                   // NCHW weight: the input as it is
+        var converted = x.to_layout_of(weight.contiguous(MemoryFormat.ChannelsLast));
+        Assert.NotNull(converted);
+        Assert.Equal(new long[] { 60, 1, 15, 3 }, converted!.stride());
+        Assert.True(torch.equal(x, converted));
+        Assert.Null(nhwc.to_layout_of(weight.contiguous(MemoryFormat.ChannelsLast)));  // already channels_last
+    }
 }

@@ -105,11 +105,16 @@ public sealed class YoloModel : nn.Module<Tensor, YoloOutput>
         return Run(input);
     }
 
+    // layer 0's convolution weight (looked up per call: module.to(memory_format) replaces parameters)
+    Tensor? _firstConvWeight => _layers[0].Module.parameters().FirstOrDefault(p => p.dim() == 4);
+
     /// <summary>ultralytics BaseModel._predict_once: each layer reads the previous output or saved ones.</summary>
     YoloOutput Run(Tensor input)
     {
         var outputs = new Tensor?[_layers.Count];
-        Tensor x = input;
+        // a model built channels_last (runtime.channels_last) takes its images in that layout too
+        using var entry = _firstConvWeight is { } w ? input.to_layout_of(w) : null;
+        Tensor x = entry ?? input;                                   // [B, ch, H, W]
         try
         {
             for (int i = 0; i < _layers.Count; i++)
