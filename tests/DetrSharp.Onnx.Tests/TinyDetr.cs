@@ -75,23 +75,13 @@ public static class TinyDetr
     }
 
     /// <summary>The first <paramref name="count"/> images of the synthetic validation split (seed 42) at 64 px.</summary>
-    public static RgbImage[] Images(int count) => Enumerable.Range(0, count)
-        .Select(i => SyntheticShapes.RenderScene(Size, SyntheticShapes.ImageSeed(42, "val", i)).Image).ToArray();
+    public static RgbImage[] Images(int count) => TestImages.Render(Size, count);
 
     /// <summary>The images as the libtorch predictor gets them (collated: normalised, no padding at one size).</summary>
-    public static DetectionBatch Batch(IReadOnlyList<RgbImage> images) => Collate.Make(images.Select((img, i) => new DetectionSample
-    {
-        Image = img, Boxes = [], Labels = [], Areas = [], ImageId = i, OriginalWidth = img.Width, OriginalHeight = img.Height,
-    }).ToArray());
+    public static DetectionBatch Batch(IReadOnlyList<RgbImage> images) => TestImages.Collated(images);
 
     /// <summary>The images as the ONNX model's input [B, 3, H, W], RGB in [0, 1].</summary>
-    public static float[] Input(IReadOnlyList<RgbImage> images)
-    {
-        int plane = 3 * Size * Size;
-        var input = new float[images.Count * plane];
-        for (int i = 0; i < images.Count; i++) StretchResize.Fill(images[i], Size, Size, input.AsSpan(i * plane, plane));
-        return input;
-    }
+    public static float[] Input(IReadOnlyList<RgbImage> images) => TestImages.Input(images, Size, StretchResize.Fill);
 
     public static OnnxExportOptions Options(int opset = OnnxOpsets.Default, bool dynamicBatch = true) => new()
     {

@@ -67,17 +67,10 @@ public static class TinyYolo
     }
 
     /// <summary>The first <paramref name="count"/> images of the synthetic validation split (seed 42) at 64 px.</summary>
-    public static RgbImage[] Images(int count) => Enumerable.Range(0, count)
-        .Select(i => SyntheticShapes.RenderScene(Size, SyntheticShapes.ImageSeed(42, "val", i)).Image).ToArray();
+    public static RgbImage[] Images(int count) => TestImages.Render(Size, count);
 
     /// <summary>Images as the model's input [B, 3, H, W], RGB in [0, 1] (what the ONNX detector feeds).</summary>
-    public static float[] Input(IReadOnlyList<RgbImage> images)
-    {
-        int plane = 3 * Size * Size;
-        var input = new float[images.Count * plane];
-        for (int i = 0; i < images.Count; i++) Letterbox.Fill(images[i], Size, Size, input.AsSpan(i * plane, plane));
-        return input;
-    }
+    public static float[] Input(IReadOnlyList<RgbImage> images) => TestImages.Input(images, Size, (img, h, w, d) => Letterbox.Fill(img, h, w, d));
 
     public static OnnxExportOptions Options(int opset = OnnxOpsets.Default, bool dynamicBatch = true, double conf = 0.001) => new()
     {

@@ -26,36 +26,12 @@ public static class DetrOnnxBenchCases
         {
             ImageSize = (size, size), ClassNames = SyntheticShapes.ClassNames.ToArray(), ConfThreshold = 0,
         }, config.TopkDetections), path);
-        var gen = new Random(size);
-        var input = Enumerable.Range(0, 3 * size * size).Select(_ => (float)gen.NextDouble()).ToArray();
-        string name = $"detr_{size}px";
-        int before = torch.get_num_threads();
-        foreach (int threads in new[] { 1, 2 })
+        using var mask = torch.zeros(new long[] { 1, size, size }, ScalarType.Bool);   // [1, H, W], nothing padded
+        using var sizes = torch.tensor(new long[] { size, size }, new long[] { 1, 2 });
+        foreach (var r in OnnxBenchComparison.Run($"detr_{size}px", size, path, x =>
         {
-            torch.set_num_threads(threads);
-            using (var x = torch.tensor(input, new long[] { 1, 3, size, size }))
-            using (var mask = torch.zeros(new long[] { 1, size, size }, ScalarType.Bool))
-            using (var sizes = torch.tensor(new long[] { size, size }, new long[] { 1, 2 }))
-            {
-                var samples = new NestedTensor(x, mask);
-                var r = ModelBenchTiming.Measure($"{name}_libtorch_t{threads}", () =>
-                {
-                    using var scope = torch.NewDisposeScope();
-                    using var noGrad = torch.no_grad();
-                    using var output = model.forward(samples);
-                    DetrPostProcess.ProcessTopK(output, sizes, config.TopkDetections);
-                }, warmup, runs);
-                r.Extra["threads"] = threads;
-                yield return r;
-            }
-        }
-        torch.set_num_threads(before);
-        foreach (int threads in new[] { 1, 2 })
-        {
-            using var onnx = OnnxDetector.Load(path, threads);
-            var r = ModelBenchTiming.Measure($"{name}_onnxruntime_t{threads}", () => onnx.Run(input, 1), warmup, runs);
-            r.Extra["threads"] = threads;
-            yield return r;
-        }
+            using var output = model.forward(new NestedTensor(x, mask));
+            DetrPostProcess.ProcessTopK(output, sizes, config.TopkDetections);
+        }, runs, warmup)) yield return r;
     }
 }

@@ -26,35 +26,12 @@ internal static class DinoOnnxBenchCases
         {
             ImageSize = (size, size), ClassNames = Enumerable.Range(0, 80).Select(i => $"class{i}").ToArray(), MaxDet = config.NumSelect,
         }), path);
-        var gen = new Random(size);
-        var input = Enumerable.Range(0, 3 * size * size).Select(_ => (float)gen.NextDouble()).ToArray();
-        int before = torch.get_num_threads();
-        foreach (int threads in new[] { 1, 2 })
+        using var mask = torch.zeros(new long[] { 1, size, size }, ScalarType.Bool);   // [1, H, W], nothing padded
+        using var sizes = torch.tensor(new float[] { size, size }, new long[] { 1, 2 });
+        foreach (var r in OnnxBenchComparison.Run($"dino_{size}px", size, path, x =>
         {
-            torch.set_num_threads(threads);
-            using (var x = torch.tensor(input, new long[] { 1, 3, size, size }))
-            using (var mask = torch.zeros(new long[] { 1, size, size }, ScalarType.Bool))
-            using (var sizes = torch.tensor(new float[] { size, size }, new long[] { 1, 2 }))
-            {
-                var samples = new NestedTensor(x, mask);
-                var r = ModelBenchTiming.Measure($"dino_{size}px_libtorch_t{threads}", () =>
-                {
-                    using var scope = torch.NewDisposeScope();
-                    using var noGrad = torch.no_grad();
-                    using var output = model.forward(samples);
-                    foreach (var d in DinoPostProcess.Process(output, sizes, config.NumSelect)) d.Dispose();
-                }, warmup, runs);
-                r.Extra["threads"] = threads;
-                yield return r;
-            }
-        }
-        torch.set_num_threads(before);
-        foreach (int threads in new[] { 1, 2 })
-        {
-            using var onnx = OnnxDetector.Load(path, threads);
-            var r = ModelBenchTiming.Measure($"dino_{size}px_onnxruntime_t{threads}", () => onnx.Run(input, 1), warmup, runs);
-            r.Extra["threads"] = threads;
-            yield return r;
-        }
+            using var output = model.forward(new NestedTensor(x, mask));
+            foreach (var d in DinoPostProcess.Process(output, sizes, config.NumSelect)) d.Dispose();
+        }, runs, warmup)) yield return r;
     }
 }

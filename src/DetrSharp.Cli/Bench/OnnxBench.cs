@@ -47,30 +47,7 @@ public sealed class OnnxBench : IBenchSuite
         {
             ImageSize = (size, size), ClassNames = Enumerable.Range(0, 80).Select(i => $"class{i}").ToArray(),
         }), path);
-        var gen = new Random(size);
-        var input = Enumerable.Range(0, 3 * size * size).Select(_ => (float)gen.NextDouble()).ToArray();
-        int before = torch.get_num_threads();
-        foreach (int threads in new[] { 1, 2 })
-        {
-            torch.set_num_threads(threads);
-            using (var x = torch.tensor(input, new long[] { 1, 3, size, size }))
-            {
-                var r = ModelBenchTiming.Measure($"{name}_{size}px_libtorch_t{threads}", () =>
-                {
-                    using var noGrad = torch.no_grad();
-                    model.forward(x).Dispose();
-                }, warmup, runs);
-                r.Extra["threads"] = threads;
-                yield return r;
-            }
-        }
-        torch.set_num_threads(before);
-        foreach (int threads in new[] { 1, 2 })
-        {
-            using var onnx = OnnxDetector.Load(path, threads);
-            var r = ModelBenchTiming.Measure($"{name}_{size}px_onnxruntime_t{threads}", () => onnx.Run(input, 1), warmup, runs);
-            r.Extra["threads"] = threads;
+        foreach (var r in OnnxBenchComparison.Run($"{name}_{size}px", size, path, x => model.forward(x).Dispose(), runs, warmup))
             yield return r;
-        }
     }
 }
