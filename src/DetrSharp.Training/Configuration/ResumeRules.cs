@@ -20,6 +20,7 @@ public static class ResumeRules
         "schedule.time_limit_minutes", "schedule.max_steps", "schedule.epochs", "schedule.checkpoint_every", "schedule.checkpoint_minutes",
         "eval.every",
         "runtime.log_every", "runtime.workers", "runtime.threads", "runtime.device", "runtime.dist_timeout_seconds", "runtime.precision",
+        "runtime.sync_batchnorm", "runtime.ddp_bucket_mb",
     };
 
     /// <summary>Every key whose value differs between two configs, with both values as JSON text.</summary>

@@ -62,6 +62,21 @@ public sealed class DistributedContext : IDisposable
     /// <summary>DETR/DINO's num_boxes: all_reduce(num_boxes) / world_size (the criterion's hook).</summary>
     public double ReduceNumBoxes(double numBoxes) => Average(numBoxes)[0];
 
+    /// <summary>
+    /// runtime.sync_batchnorm: gives the model's BatchNorm2d layers this run's group (SyncBatchNorm) when the setting is
+    /// "true", or "auto" and the model has trainable BatchNorm; returns how many layers now normalise over all ranks.
+    /// </summary>
+    public int SyncBatchNorm(nn.Module module, string setting)
+    {
+        bool on = setting switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => WorldSize > 1 && Torch.Distributed.SyncBatchNorm.HasTrainableBatchNorm(module),
+        };
+        return on ? Torch.Distributed.SyncBatchNorm.Convert(module, Group) : 0;
+    }
+
     /// <summary>Rank 0: says <paramref name="what"/> is done. Other ranks: wait for it (rank 0's evaluation, the synthetic set).</summary>
     public void MainDone(string what)
     {
