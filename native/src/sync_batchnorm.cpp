@@ -8,6 +8,7 @@
 // times in the same order (it is a collective).
 #include "common.h"
 
+#include <chrono>
 #include <vector>
 
 #ifdef DSH_WITH_GLOO
@@ -21,9 +22,14 @@ using GroupPtr = c10::intrusive_ptr<c10d::ProcessGroup>;
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
+// this thread's milliseconds in SyncBatchNorm's all-reduces (a rank's forward and CPU backward run on its thread)
+thread_local double wait_ms = 0;
+
 void allreduce_sum(const GroupPtr& group, at::Tensor& t) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<at::Tensor> bucket{t};
   group->allreduce(bucket)->wait();  // the group's timeout bounds it
+  wait_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // [1, C, 1, 1, ...] for broadcasting a per-channel vector against [N, C, *]
@@ -131,4 +137,18 @@ DSH_API dsh_tensor dsh_dist_sync_batch_norm(void* group, dsh_tensor input, dsh_t
   unavailable();
 #endif
   DSH_CATCH(nullptr)
+}
+
+// The milliseconds this thread spent in SyncBatchNorm's all-reduces (forward and backward, blocking the step) since
+// the last call; resets the count. -1 on error.
+DSH_API double dsh_dist_sync_batch_norm_take_wait_ms() {
+  DSH_TRY
+#ifdef DSH_WITH_GLOO
+  const double ms = wait_ms;
+  wait_ms = 0;
+  return ms;
+#else
+  return 0;
+#endif
+  DSH_CATCH(-1)
 }

@@ -3,6 +3,7 @@ using DetrSharp.Cli.Commands;
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Detection.Families;
 using DetrSharp.Torch;
+using DetrSharp.Torch.Distributed;
 using DetrSharp.Training;
 using DetrSharp.Training.Distributed;
 
@@ -68,10 +69,11 @@ public sealed class DdpBench : IBenchSuite
                 var ctx = contexts[r] = DistributedContext.Join(new DistributedSettings(r, WorldSize, r, "127.0.0.1", port), TimeSpan.FromSeconds(cfg.Runtime.DistTimeoutSeconds));
                 var module = detectors[r].Module;
                 ctx.BroadcastFromMain(module.parameters().Concat(module.buffers()).ToList());
+                int syncedLayers = ctx.SyncBatchNorm(module, cfg.Runtime.SyncBatchnorm); // as `train` does: auto = the default DETR's trainable BatchNorm
                 using var optimizer = TrainingOptimizer.Create(detectors[r], cfg.Optim);
                 var step = new TrainingStep(detectors[r], optimizer, cfg.Optim.ClipMaxNorm, ctx.Group, bucketBytes: cfg.Runtime.DdpBucketBytes);
                 module.train();
-                var (stepMs, commMs, exposedMs, hidden) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+                var (stepMs, commMs, exposedMs, hidden, bnMs) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
                 long n = 0;
                 foreach (var batch in data[r].TrainLoader.Epoch(0))
                 {
@@ -79,26 +81,32 @@ public sealed class DdpBench : IBenchSuite
                     using (var onDevice = batch.To(cfg.Runtime.TorchDevice))
                     {
                         long t0 = Stopwatch.GetTimestamp();
+                        SyncBatchNorm.TakeCommunicationTime();
                         step.Run(onDevice, ++n);
+                        var bn = SyncBatchNorm.TakeCommunicationTime();
                         if (n <= warmup) continue;
                         stepMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                         var times = step.Averager!.LastTimes;
                         commMs.Add(times.Communication.TotalMilliseconds);
                         exposedMs.Add(times.NotOverlapped.TotalMilliseconds);
                         hidden.Add(times.BucketsLaunchedDuringBackward);
+                        bnMs.Add(bn.TotalMilliseconds);
                     }
                     if (n == warmup + runs) break;
                 }
-                return (stepMs, commMs, exposedMs, hidden, step.Averager!.BucketCount);
+                return (stepMs, commMs, exposedMs, hidden, bnMs, syncedLayers, step.Averager!.BucketCount);
             }, TaskCreationOptions.LongRunning)).ToArray();
             Task.WaitAll(ranks);
-            var (steps, comm, exposed, hidden, buckets) = ranks[0].Result;
+            var (steps, comm, exposed, hidden, bnComm, bnLayers, buckets) = ranks[0].Result;
             long gradBytes = detectors[0].Module.parameters().Where(p => p.requires_grad).Sum(p => p.numel() * p.element_size());
             var result = new BenchResult { Case = $"ddp_detr_default_{WorldSize}ranks_b{cfg.Data.BatchSize}_{cfg.Data.SynthSize}_bucket{cfg.Runtime.DdpBucketMb:0.#}mb", RunsMs = steps };
-            double exposedMedian = BenchResult.Median(exposed);
             result.Extra["allreduce_ms_median"] = Math.Round(BenchResult.Median(comm), 2);
-            result.Extra["non_overlapped_comm_ms_median"] = Math.Round(exposedMedian, 2);
-            result.Extra["non_overlapped_comm_share"] = Math.Round(exposedMedian / result.MedianMs, 4);
+            result.Extra["non_overlapped_grad_comm_ms_median"] = Math.Round(BenchResult.Median(exposed), 2);
+            result.Extra["sync_batchnorm_layers"] = bnLayers;
+            result.Extra["sync_batchnorm_comm_ms_median"] = Math.Round(BenchResult.Median(bnComm), 2);
+            // all the communication the step waited for: the gradients' after backward, SyncBatchNorm's all of it
+            result.Extra["non_overlapped_comm_share"] = Math.Round(BenchResult.Median(
+                steps.Select((ms, i) => (exposed[i] + bnComm[i]) / ms).ToList()), 4);
             result.Extra["buckets_launched_during_backward"] = BenchResult.Median(hidden);
             result.Extra["gradient_mb"] = Math.Round(gradBytes / 1e6, 2);
             result.Extra["buckets"] = buckets;

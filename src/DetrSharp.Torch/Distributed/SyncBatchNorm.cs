@@ -28,6 +28,12 @@ public static class SyncBatchNorm
     public static bool HasTrainableBatchNorm(nn.Module module)
         => module.modules().OfType<BatchNorm2d>().Any(bn => bn.weight is { requires_grad: true } || bn.bias is { requires_grad: true });
 
+    /// <summary>
+    /// Time this thread spent in SyncBatchNorm's all-reduces since the last call (each blocks its forward or backward:
+    /// communication that overlaps nothing); resets the count.
+    /// </summary>
+    public static TimeSpan TakeCommunicationTime() => TimeSpan.FromMilliseconds(Math.Max(0, NativeMethods.dsh_dist_sync_batch_norm_take_wait_ms()));
+
     /// <summary>Training-mode batch normalisation with the statistics of every rank's batch (a collective: same calls, same order, on every rank).</summary>
     /// <param name="input">[N, C, *]</param>
     /// <param name="momentum">the new batch's weight in the running statistics (updated in place)</param>

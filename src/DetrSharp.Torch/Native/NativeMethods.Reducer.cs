@@ -16,4 +16,6 @@ internal static unsafe partial class NativeMethods
     [DllImport(L, ExactSpelling = true)]
     internal static extern IntPtr dsh_dist_sync_batch_norm(IntPtr group, IntPtr input, IntPtr weight, IntPtr bias, IntPtr runningMean,
         IntPtr runningVar, double momentum, double eps);
+
+    [DllImport(L, ExactSpelling = true)] internal static extern double dsh_dist_sync_batch_norm_take_wait_ms();
 }
