@@ -1,25 +1,21 @@
 // Gradient averaging that overlaps backward, as torch's DistributedDataParallel Reducer does it, written here rather
 // than taken from libtorch: c10d::Reducer's constructor and per-iteration protocol differ between libtorch 1.13 and
 // 2.x, it needs find_unused_parameters' graph walk for a parameter without a gradient, and it hides the time spent
-// waiting after backward (the figure `bench ddp` reports).
-// The trainable parameters are cut into buckets (registration order, the first bucket_first_bytes, the others
-// bucket_bytes each, per dtype), then the bucket order is reversed: backward finishes the last parameters first, and
-// the small bucket of the first parameters is the one left to reduce when backward ends. A post hook on each
-// parameter's gradient accumulator copies its gradient into its bucket's flat buffer; when every gradient of a bucket
-// is in, and every bucket before it has been launched (so all ranks start the same all-reduces in the same order), the
-// bucket's sum all-reduce starts (ProcessGroup::allreduce, asynchronous). Hooks act only in an armed backward
-// (dsh_dist_reducer_begin(sync = 1)): the micro-batches of an accumulation cycle before the last one reduce nothing.
-// After backward, dsh_dist_reducer_finish marks the parameters whose hook did not run (unused in this backward:
-// their accumulated gradient, or zero) ready, waits for every bucket, divides by the world size and writes the mean
-// back into each parameter's gradient (creating it when the parameter had none).
+// waiting after backward (the figure `bench ddp` reports). The trainable parameters are cut into buckets (registration
+// order, the first first_bucket_bytes, the others bucket_bytes each, per dtype), then the bucket order is reversed:
+// backward finishes the last parameters first, and the small bucket of the first parameters is the one left to reduce
+// when backward ends. A post hook on each parameter's gradient accumulator copies its gradient into its bucket's flat
+// buffer; when every gradient of a bucket is in, and every bucket before it has been launched (so all ranks start the
+// same all-reduces in the same order), the bucket's sum all-reduce starts (ProcessGroup::allreduce, asynchronous).
+// Hooks act only in an armed backward (dsh_dist_reducer_begin(sync = 1)): the micro-batches of an accumulation cycle
+// before the last one reduce nothing. After backward, dsh_dist_reducer_finish marks the parameters whose hook did not
+// run (unused in this backward: their accumulated gradient, or zero) ready, waits for every bucket, divides by the
+// world size and writes the mean back into each parameter's gradient (creating it when the parameter had none).
 // Handle: dsh_reducer = std::shared_ptr<ReducerState>* (hooks hold a weak_ptr: a freed reducer's hooks do nothing).
 #include "common.h"
-
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <mutex>
-#include <string>
 #include <vector>
 
 #ifdef DSH_WITH_GLOO
@@ -85,8 +81,6 @@ struct ReducerState : std::enable_shared_from_this<ReducerState> {
             s->last_done = std::max(s->last_done, Clock::now());
           }
         });
-      } catch (const c10::Error& e) {
-        error = e.what_without_backtrace();
       } catch (const std::exception& e) {
         error = e.what();
       }
@@ -99,22 +93,19 @@ struct ReducerState : std::enable_shared_from_this<ReducerState> {
     if (ready[i]) return;
     ready[i] = 1;
     copy_in(i);
-    auto& bucket = buckets[slot[i].first];
-    if (--bucket.pending == 0) launch_ready();
+    if (--buckets[slot[i].first].pending == 0) launch_ready();
   }
 
   // waits for works still in flight (an earlier backward that failed half-way), ignoring their errors
   void drain() {
     for (auto& b : buckets) {
-      if (!b.work) continue;
       try {
-        b.work->wait();
-      } catch (...) {
+        if (b.work) b.work->wait();
+      } catch (...) {  // its error was (or will be) reported by the call that needed it
       }
       b.work.reset();
     }
   }
-
 };
 
 struct ReadyHook : torch::autograd::FunctionPostHook {
@@ -125,10 +116,8 @@ struct ReadyHook : torch::autograd::FunctionPostHook {
                                             const torch::autograd::variable_list& inputs) override {
     if (auto s = state.lock()) {
       std::lock_guard<std::mutex> lock(s->mu);
-      if (s->armed) {
-        s->mark(index);
-        s->launched_in_backward = s->next;
-      }
+      if (s->armed) s->mark(index);
+      s->launched_in_backward = s->next;
     }
     return outputs;
   }
@@ -167,31 +156,18 @@ DSH_API void* dsh_dist_reducer_create(void* group, dsh_tensor* params, int n, in
     s->params.push_back(p);
   }
   // buckets in registration order, one open bucket per (dtype, device); the first closes at first_bucket_bytes
-  struct Open {
-    at::ScalarType dtype;
-    c10::Device device;
-    std::vector<size_t> members;
-    int64_t bytes;
-    bool first;
-  };
+  struct Open { at::ScalarType dtype; c10::Device device; std::vector<size_t> members; int64_t bytes; bool first; };
   std::vector<Open> open;
   std::vector<std::vector<size_t>> assigned;
   for (size_t i = 0; i < s->params.size(); ++i) {
     const auto& p = s->params[i];
-    Open* o = nullptr;
-    for (auto& c : open)
-      if (c.dtype == p.scalar_type() && c.device == p.device()) o = &c;
-    if (o == nullptr) {
-      open.push_back(Open{p.scalar_type(), p.device(), {}, 0, true});
-      o = &open.back();
-    }
+    auto o = std::find_if(open.begin(), open.end(), [&](const Open& c) { return c.dtype == p.scalar_type() && c.device == p.device(); });
+    if (o == open.end()) o = open.insert(open.end(), Open{p.scalar_type(), p.device(), {}, 0, true});
     o->members.push_back(i);
     o->bytes += p.numel() * static_cast<int64_t>(p.element_size());
     if (o->bytes >= (o->first ? first_bucket_bytes : bucket_bytes)) {
       assigned.push_back(std::move(o->members));
-      o->members.clear();
-      o->bytes = 0;
-      o->first = false;
+      *o = Open{o->dtype, o->device, {}, 0, false};
     }
   }
   for (auto& c : open)
@@ -208,8 +184,7 @@ DSH_API void* dsh_dist_reducer_create(void* group, dsh_tensor* params, int n, in
       total += s->params[members[k]].numel();
     }
     b.params = members;
-    const auto& p0 = s->params[members[0]];
-    b.flat = at::zeros({total}, p0.options().requires_grad(false));
+    b.flat = at::zeros({total}, s->params[members[0]].options().requires_grad(false));
     s->buckets.push_back(std::move(b));
   }
   s->ready.assign(s->params.size(), 0);
@@ -259,14 +234,11 @@ DSH_API int dsh_dist_reducer_begin(void* reducer, int sync) {
   s.drain();
   for (auto& b : s.buckets) b.pending = b.params.size();
   std::fill(s.ready.begin(), s.ready.end(), 0);
-  s.next = 0;
-  s.launched_in_backward = 0;
+  s.next = s.launched_in_backward = 0;
   s.error.clear();
   s.any_launch = false;
-  {
-    std::lock_guard<std::mutex> done(s.done_mu);
-    s.last_done = Clock::time_point();
-  }
+  std::lock_guard<std::mutex> done(s.done_mu);
+  s.last_done = Clock::time_point();
   s.armed = sync != 0;
   return 0;
 #else
@@ -291,9 +263,8 @@ DSH_API int dsh_dist_reducer_finish(void* reducer, double* stats) {
   const size_t during = s.launched_in_backward;
   for (size_t i = 0; i < s.params.size(); ++i) s.mark(i);
   if (!s.error.empty()) {
-    const std::string error = s.error;
     s.drain();
-    throw std::runtime_error("a gradient all-reduce could not start: " + error);
+    throw std::runtime_error("a gradient all-reduce could not start: " + s.error);
   }
   at::NoGradGuard no_grad;
   const double scale = 1.0 / s.group->getSize();
@@ -315,12 +286,8 @@ DSH_API int dsh_dist_reducer_finish(void* reducer, double* stats) {
   }
   const auto t1 = Clock::now();
   if (stats != nullptr) {
-    Clock::time_point done;
-    {
-      std::lock_guard<std::mutex> d(s.done_mu);
-      done = s.last_done;
-    }
-    if (done < s.first_launch) done = t1;
+    std::unique_lock<std::mutex> d(s.done_mu);
+    const Clock::time_point done = s.last_done < s.first_launch ? t1 : s.last_done;
     stats[0] = std::chrono::duration<double, std::milli>(t1 - t0).count();
     stats[1] = std::chrono::duration<double, std::milli>(done - s.first_launch).count();
     stats[2] = static_cast<double>(during);

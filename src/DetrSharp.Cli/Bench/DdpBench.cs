@@ -14,8 +14,10 @@ namespace DetrSharp.Cli.Bench;
 /// two threads of this process, one libtorch thread each, with their own model, loader share and process group),
 /// on the synthetic shapes at the default batch size per rank. Reports rank 0's step time, the gradient all-reduce
 /// time (<see cref="GradientAverager"/>: from the first bucket's launch, during backward, to the last one's
-/// completion) and the part of it backward did not hide: the wait after backward ended, whose share of the step is
-/// the non-overlapped communication.
+/// completion) and the part of it backward did not hide: the wait after backward ended. The default DETR's trainable
+/// BatchNorm is synchronised as `train` does (runtime.sync_batchnorm auto), and SyncBatchNorm's all-reduces block
+/// the step; the non-overlapped communication share is (gradient wait + SyncBatchNorm's) / step time. Cases: DDP's
+/// 25 MiB bucket cap, 4 MiB, and 25 MiB without SyncBatchNorm.
 /// </summary>
 public sealed class DdpBench : IBenchSuite
 {
@@ -38,9 +40,10 @@ public sealed class DdpBench : IBenchSuite
             {
                 TrainImages = WorldSize * cfg.Data.BatchSize * steps, ValImages = 1, ImageSize = cfg.Data.SynthSize, Seed = 42,
             });
-            // DDP's default bucket cap, then a smaller one that starts more of the all-reduce during backward
-            foreach (double mb in new[] { cfg.Runtime.DdpBucketMb, 4 })
-                yield return Measure(cfg with { Runtime = cfg.Runtime with { DdpBucketMb = mb } }, root, warmup, runs);
+            // DDP's default bucket cap, a smaller one that starts more of the all-reduce during backward, and the default
+            // without SyncBatchNorm (each rank its own batch statistics: the gradients' communication alone)
+            foreach (var (mb, sync) in new[] { (cfg.Runtime.DdpBucketMb, "auto"), (4.0, "auto"), (cfg.Runtime.DdpBucketMb, "false") })
+                yield return Measure(cfg with { Runtime = cfg.Runtime with { DdpBucketMb = mb, SyncBatchnorm = sync } }, root, warmup, runs);
         }
         finally
         {
@@ -99,7 +102,7 @@ public sealed class DdpBench : IBenchSuite
             Task.WaitAll(ranks);
             var (steps, comm, exposed, hidden, bnComm, bnLayers, buckets) = ranks[0].Result;
             long gradBytes = detectors[0].Module.parameters().Where(p => p.requires_grad).Sum(p => p.numel() * p.element_size());
-            var result = new BenchResult { Case = $"ddp_detr_default_{WorldSize}ranks_b{cfg.Data.BatchSize}_{cfg.Data.SynthSize}_bucket{cfg.Runtime.DdpBucketMb:0.#}mb", RunsMs = steps };
+            var result = new BenchResult { Case = $"ddp_detr_default_{WorldSize}ranks_b{cfg.Data.BatchSize}_{cfg.Data.SynthSize}_bucket{cfg.Runtime.DdpBucketMb:0.#}mb{(cfg.Runtime.SyncBatchnorm == "false" ? "_no_syncbn" : "")}", RunsMs = steps };
             result.Extra["allreduce_ms_median"] = Math.Round(BenchResult.Median(comm), 2);
             result.Extra["non_overlapped_grad_comm_ms_median"] = Math.Round(BenchResult.Median(exposed), 2);
             result.Extra["sync_batchnorm_layers"] = bnLayers;
