@@ -45,6 +45,8 @@ public sealed class Trainer : IDisposable
     {
         _dist = distributed;
         _detector = detector;
+        if (distributed?.SyncBatchNorm(detector.Module, config.Runtime.SyncBatchnorm) is > 0 and int synced && distributed.IsMain)
+            observer?.Message($"SyncBatchNorm: {synced} BatchNorm2d layers normalise with the statistics of all {distributed.WorldSize} ranks (runtime.sync_batchnorm {config.Runtime.SyncBatchnorm})");
         _data = data;
         _config = config;
         _runDir = runDirectory;
@@ -66,7 +68,8 @@ public sealed class Trainer : IDisposable
         var optimizer = TrainingOptimizer.Create(_detector, _config.Optim, choice, _config.Optim.ScaledWeightDecay(batch), out var roles);
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps);
         var scheduler = schedule.Attach(optimizer);
-        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group, Precision), choice);
+        return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group, Precision,
+            _config.Runtime.DdpBucketBytes), choice);
     }
 
     /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
@@ -98,6 +101,7 @@ public sealed class Trainer : IDisposable
         if (OptimizerCheckpoint.Choice(ckpt.Root) is { } saved && saved != _choice)
         {
             _optimizer.Dispose();
+            _step.Averager?.Dispose(); // its gradient hooks go with it
             (_optimizer, _scheduler, _schedule, _step, _choice) = BuildOptimizer(saved);
         }
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);

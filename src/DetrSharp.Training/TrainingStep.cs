@@ -14,7 +14,7 @@ namespace DetrSharp.Training;
 /// optimizer changes anything: a non-finite loss term (<see cref="NonFiniteLossException"/>), and non-finite
 /// predictions, weights, inputs or gradient norm (<see cref="NonFiniteTrainingException"/>), whichever part of the
 /// family (its matcher, say) notices them first. In a distributed run (a process group given) the gradients are
-/// averaged over the ranks (<see cref="GradientAverager"/>) before clipping and the optimizer step, as DDP does. Under a
+/// averaged over the ranks (<see cref="GradientAverager"/>: all-reduces started from gradient hooks during backward) before clipping and the optimizer step, as DDP does. Under a
 /// <see cref="RunPrecision"/> other than fp32 the forward runs under autocast (the family's criterion leaves it, in
 /// float32); the loss, backward, clipping and the step stay outside. fp16 adds a dynamic <see cref="amp.GradScaler"/>:
 /// scaled backward, unscale before clipping, and a step with inf/NaN gradients skipped (its scale backs off) instead
@@ -31,13 +31,15 @@ public sealed class TrainingStep
     /// <param name="clipMaxNorm">clip the gradients' total norm to this (0 = no clipping)</param>
     /// <param name="group">the process group of a distributed run (null: one process)</param>
     /// <param name="precision">autocast around the forward (null or fp32: none)</param>
-    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null, RunPrecision? precision = null)
+    /// <param name="bucketBytes">a distributed run's gradient bucket cap (DDP's bucket_cap_mb)</param>
+    public TrainingStep(IDetector detector, optim.Optimizer optimizer, double clipMaxNorm, ProcessGroup? group = null, RunPrecision? precision = null,
+        long bucketBytes = GradientAverager.DefaultBucketBytes)
     {
         _detector = detector;
         _optimizer = optimizer;
         _clipMaxNorm = clipMaxNorm;
         _parameters = detector.Module.parameters().Where(p => p.requires_grad).ToList();
-        if (group is { Size: > 1 }) Averager = new GradientAverager(group, _parameters);
+        if (group is { Size: > 1 }) Averager = new GradientAverager(group, _parameters, bucketBytes);
         _precision = precision;
         if (precision?.NeedsGradScaler == true) Scaler = new amp.GradScaler();
     }
@@ -73,15 +75,24 @@ public sealed class TrainingStep
         WeightedLoss.CheckFinite(step, values, _detector.WeightDict);
         values["loss"] = loss.item<double>();
         if (Pending == 0) _optimizer.zero_grad();
-        if (Scaler is { } scaler)
+        Averager?.BeforeBackward(endsCycle: Pending + 1 >= accumulate); // reduce during this backward only when the optimizer steps after it
+        try
         {
-            values["grad_scale"] = scaler.get_scale();
-            scaler.scale(loss).backward();
+            if (Scaler is { } scaler)
+            {
+                values["grad_scale"] = scaler.get_scale();
+                scaler.scale(loss).backward();
+            }
+            else loss.backward();
         }
-        else loss.backward();
+        catch
+        {
+            Averager?.Abandon();
+            throw;
+        }
         Pending++;
         if (Pending < accumulate) return values;
-        Averager?.Average(); // the accumulated gradients, once per optimizer step
+        Averager?.AfterBackward(); // the accumulated gradients, once per optimizer step, mostly reduced during backward
         if (Scaler is { } s) return ScaledStep(s, values);
         if (_clipMaxNorm > 0)
         {

@@ -3,6 +3,7 @@ using DetrSharp.Cli.Commands;
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Detection.Families;
 using DetrSharp.Torch;
+using DetrSharp.Torch.Distributed;
 using DetrSharp.Training;
 using DetrSharp.Training.Distributed;
 
@@ -11,16 +12,19 @@ namespace DetrSharp.Cli.Bench;
 /// <summary>
 /// `detrsharp bench ddp`: the default DETR trained data-parallel by 2 ranks (c10d Gloo over loopback; the ranks are
 /// two threads of this process, one libtorch thread each, with their own model, loader share and process group),
-/// on the synthetic shapes at the default batch size per rank. Reports rank 0's step time and the part of it spent
-/// averaging gradients (<see cref="GradientAverager"/>): none of it overlaps backward, so that part is the
-/// non-overlapped communication share.
+/// on the synthetic shapes at the default batch size per rank. Reports rank 0's step time, the gradient all-reduce
+/// time (<see cref="GradientAverager"/>: from the first bucket's launch, during backward, to the last one's
+/// completion) and the part of it backward did not hide: the wait after backward ended. As `train` does by default
+/// (runtime.sync_batchnorm auto), each rank's BatchNorm stays local; with SyncBatchNorm (true) its all-reduces block
+/// the step. The non-overlapped communication share is (gradient wait + SyncBatchNorm's) / step time. Cases: DDP's
+/// 25 MiB bucket cap, 4 MiB, and 25 MiB with SyncBatchNorm.
 /// </summary>
 public sealed class DdpBench : IBenchSuite
 {
     const int WorldSize = 2;
 
     public string Name => "ddp";
-    public string Description => "2 ranks (c10d Gloo, loopback) training the default DETR: step time and its non-overlapped gradient all-reduce share";
+    public string Description => "2 ranks (c10d Gloo, loopback) training the default DETR: step time, gradient all-reduce time and the share of the step it does not overlap";
 
     public IEnumerable<BenchResult> Run(BenchOptions options)
     {
@@ -36,7 +40,10 @@ public sealed class DdpBench : IBenchSuite
             {
                 TrainImages = WorldSize * cfg.Data.BatchSize * steps, ValImages = 1, ImageSize = cfg.Data.SynthSize, Seed = 42,
             });
-            yield return Measure(cfg, root, warmup, runs);
+            // DDP's default bucket cap, a smaller one that starts more of the all-reduce during backward, and the default
+            // without SyncBatchNorm (each rank its own batch statistics: the gradients' communication alone)
+            foreach (var (mb, sync) in new[] { (cfg.Runtime.DdpBucketMb, "auto"), (4.0, "auto"), (cfg.Runtime.DdpBucketMb, "true") })
+                yield return Measure(cfg with { Runtime = cfg.Runtime with { DdpBucketMb = mb, SyncBatchnorm = sync } }, root, warmup, runs);
         }
         finally
         {
@@ -65,10 +72,11 @@ public sealed class DdpBench : IBenchSuite
                 var ctx = contexts[r] = DistributedContext.Join(new DistributedSettings(r, WorldSize, r, "127.0.0.1", port), TimeSpan.FromSeconds(cfg.Runtime.DistTimeoutSeconds));
                 var module = detectors[r].Module;
                 ctx.BroadcastFromMain(module.parameters().Concat(module.buffers()).ToList());
+                int syncedLayers = ctx.SyncBatchNorm(module, cfg.Runtime.SyncBatchnorm); // as `train` does: auto = local BatchNorm; true = SyncBatchNorm
                 using var optimizer = TrainingOptimizer.Create(detectors[r], cfg.Optim);
-                var step = new TrainingStep(detectors[r], optimizer, cfg.Optim.ClipMaxNorm, ctx.Group);
+                var step = new TrainingStep(detectors[r], optimizer, cfg.Optim.ClipMaxNorm, ctx.Group, bucketBytes: cfg.Runtime.DdpBucketBytes);
                 module.train();
-                var (stepMs, commMs) = (new List<double>(), new List<double>());
+                var (stepMs, commMs, exposedMs, hidden, bnMs) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
                 long n = 0;
                 foreach (var batch in data[r].TrainLoader.Epoch(0))
                 {
@@ -76,22 +84,33 @@ public sealed class DdpBench : IBenchSuite
                     using (var onDevice = batch.To(cfg.Runtime.TorchDevice))
                     {
                         long t0 = Stopwatch.GetTimestamp();
+                        SyncBatchNorm.TakeCommunicationTime();
                         step.Run(onDevice, ++n);
+                        var bn = SyncBatchNorm.TakeCommunicationTime();
                         if (n <= warmup) continue;
                         stepMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                        commMs.Add(step.Averager!.LastDuration.TotalMilliseconds);
+                        var times = step.Averager!.LastTimes;
+                        commMs.Add(times.Communication.TotalMilliseconds);
+                        exposedMs.Add(times.NotOverlapped.TotalMilliseconds);
+                        hidden.Add(times.BucketsLaunchedDuringBackward);
+                        bnMs.Add(bn.TotalMilliseconds);
                     }
                     if (n == warmup + runs) break;
                 }
-                return (stepMs, commMs, step.Averager!.BucketCount);
+                return (stepMs, commMs, exposedMs, hidden, bnMs, syncedLayers, step.Averager!.BucketCount);
             }, TaskCreationOptions.LongRunning)).ToArray();
             Task.WaitAll(ranks);
-            var (steps, comm, buckets) = ranks[0].Result;
+            var (steps, comm, exposed, hidden, bnComm, bnLayers, buckets) = ranks[0].Result;
             long gradBytes = detectors[0].Module.parameters().Where(p => p.requires_grad).Sum(p => p.numel() * p.element_size());
-            var result = new BenchResult { Case = $"ddp_detr_default_{WorldSize}ranks_b{cfg.Data.BatchSize}_{cfg.Data.SynthSize}", RunsMs = steps };
-            double commMedian = BenchResult.Median(comm);
-            result.Extra["allreduce_ms_median"] = Math.Round(commMedian, 2);
-            result.Extra["non_overlapped_comm_share"] = Math.Round(commMedian / result.MedianMs, 4);
+            var result = new BenchResult { Case = $"ddp_detr_default_{WorldSize}ranks_b{cfg.Data.BatchSize}_{cfg.Data.SynthSize}_bucket{cfg.Runtime.DdpBucketMb:0.#}mb{(cfg.Runtime.SyncBatchnorm == "true" ? "_syncbn" : "")}", RunsMs = steps };
+            result.Extra["allreduce_ms_median"] = Math.Round(BenchResult.Median(comm), 2);
+            result.Extra["non_overlapped_grad_comm_ms_median"] = Math.Round(BenchResult.Median(exposed), 2);
+            result.Extra["sync_batchnorm_layers"] = bnLayers;
+            result.Extra["sync_batchnorm_comm_ms_median"] = Math.Round(BenchResult.Median(bnComm), 2);
+            // all the communication the step waited for: the gradients' after backward, SyncBatchNorm's all of it
+            result.Extra["non_overlapped_comm_share"] = Math.Round(BenchResult.Median(
+                steps.Select((ms, i) => (exposed[i] + bnComm[i]) / ms).ToList()), 4);
+            result.Extra["buckets_launched_during_backward"] = BenchResult.Median(hidden);
             result.Extra["gradient_mb"] = Math.Round(gradBytes / 1e6, 2);
             result.Extra["buckets"] = buckets;
             result.Extra["world_size"] = WorldSize;

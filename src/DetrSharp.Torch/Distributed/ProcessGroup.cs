@@ -54,7 +54,7 @@ public sealed unsafe class ProcessGroup : IDisposable
     public int Size { get; }
     public TimeSpan Timeout { get; }
 
-    IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(ProcessGroup));
+    internal IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(ProcessGroup));
 
     /// <summary>Starts a sum all-reduce of the tensors (one bucket); <see cref="AllReduceWork.Wait"/> writes result × scale back.</summary>
     public AllReduceWork AllReduceStart(IReadOnlyList<Tensor> tensors, double scale = 1.0)

@@ -21,6 +21,7 @@ public static class ResumeRules
         "eval.every",
         "runtime.log_every", "runtime.workers", "runtime.threads", "runtime.device", "runtime.dist_timeout_seconds", "runtime.precision",
         "runtime.channels_last",
+        "runtime.sync_batchnorm", "runtime.ddp_bucket_mb",
     };
 
     /// <summary>Every key whose value differs between two configs, with both values as JSON text.</summary>

@@ -32,9 +32,26 @@ public sealed record RuntimeConfig
 
     /// <summary>Whether a model of <paramref name="family"/> (model.name) is built channels_last on this machine.</summary>
     public ChannelsLastChoice ResolveChannelsLast(string family) => ChannelsLastChoice.Resolve(ChannelsLast, family, ResolvePrecision());
+    /// <summary>auto, true or false: distributed runs normalise every BatchNorm2d with the statistics of all ranks' batches
+    /// (SyncBatchNorm) when true, WORLD_SIZE > 1 and the model has trainable BatchNorm (DETR-R50's and DINO's frozen
+    /// backbones have none); auto = off, as PyTorch's DDP without convert_sync_batchnorm (see DistributedContext.SyncBatchNorm). May change on resume (it changes no state).</summary>
+    [JsonConverter(typeof(TextOrNumberConverter))]
+    public string SyncBatchnorm { get; init; } = "auto";
+
+    /// <summary>Distributed runs: the gradient bucket cap in MiB (DDP's bucket_cap_mb, default 25): each bucket's all-reduce
+    /// starts during backward once all its gradients exist; smaller buckets start earlier and leave less to wait for
+    /// after backward, at more all-reduces per step. May change on resume.</summary>
+    public double DdpBucketMb { get; init; } = 25;
+
+    /// <summary>The values <see cref="SyncBatchnorm"/> takes.</summary>
+    public static readonly IReadOnlyList<string> SyncBatchnormSettings = ["auto", "true", "false"];
 
     /// <summary>The precision this run computes in on its device.</summary>
     public RunPrecision ResolvePrecision() => RunPrecision.Resolve(Precision, TorchDevice);
+
+    /// <summary><see cref="DdpBucketMb"/> in bytes.</summary>
+    [JsonIgnore]
+    public long DdpBucketBytes => Math.Max(1, (long)(DdpBucketMb * (1 << 20)));
 
     /// <summary>The libtorch threads training uses: <see cref="Threads"/>, or when 0 the core count less one, at least one;
     /// in a distributed run (WORLD_SIZE set) OMP_NUM_THREADS when set (torchrun and `train --nproc` share the cores out so).</summary>
@@ -63,6 +80,8 @@ public sealed record RuntimeConfig
         ConfigException.Check(double.IsFinite(DistTimeoutSeconds) && DistTimeoutSeconds >= 1, $"runtime.dist_timeout_seconds must be a number of seconds >= 1; got {DistTimeoutSeconds}");
         ConfigException.Check(RunPrecision.Settings.Contains(Precision), $"runtime.precision must be one of {string.Join(", ", RunPrecision.Settings)}; got \"{Precision}\"");
         ConfigException.Check(ChannelsLastChoice.Settings.Contains(ChannelsLast), $"runtime.channels_last must be one of {string.Join(", ", ChannelsLastChoice.Settings)}; got \"{ChannelsLast}\"");
+        ConfigException.Check(double.IsFinite(DdpBucketMb) && DdpBucketMb > 0 && DdpBucketMb <= 1024, $"runtime.ddp_bucket_mb must be a size in MiB in (0, 1024]; got {DdpBucketMb}");
+        ConfigException.Check(SyncBatchnormSettings.Contains(SyncBatchnorm), $"runtime.sync_batchnorm must be one of {string.Join(", ", SyncBatchnormSettings)}; got \"{SyncBatchnorm}\"");
         ConfigException.Check(Precision != "fp16" || device.type == DeviceType.CUDA,
             $"runtime.precision fp16 needs a CUDA device (float16 autocast with loss scaling is CUDA only; runtime.device is {Device}): use bf16 or fp32 on the CPU");
         _ = device;

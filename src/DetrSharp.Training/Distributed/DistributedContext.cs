@@ -62,6 +62,23 @@ public sealed class DistributedContext : IDisposable
     /// <summary>DETR/DINO's num_boxes: all_reduce(num_boxes) / world_size (the criterion's hook).</summary>
     public double ReduceNumBoxes(double numBoxes) => Average(numBoxes)[0];
 
+    /// <summary>
+    /// runtime.sync_batchnorm: gives the model's BatchNorm2d layers this run's group (SyncBatchNorm) when the setting is
+    /// "true" and the model has trainable BatchNorm; "auto" and "false" leave each rank's BatchNorm local, as PyTorch's DDP
+    /// does unless convert_sync_batchnorm is called (on the CPU its per-layer blocking all-reduces cost 13% of the default
+    /// DETR's 2-process step, measured by `bench ddp`, against 1.7% for all the gradients); returns how many layers now
+    /// normalise over all ranks.
+    /// </summary>
+    public int SyncBatchNorm(nn.Module module, string setting)
+    {
+        bool on = setting switch
+        {
+            "true" => WorldSize > 1 && Torch.Distributed.SyncBatchNorm.HasTrainableBatchNorm(module),
+            _ => false,
+        };
+        return on ? Torch.Distributed.SyncBatchNorm.Convert(module, Group) : 0;
+    }
+
     /// <summary>Rank 0: says <paramref name="what"/> is done. Other ranks: wait for it (rank 0's evaluation, the synthetic set).</summary>
     public void MainDone(string what)
     {

@@ -1,89 +1,63 @@
-using System.Diagnostics;
 using DetrSharp.Torch;
 using DetrSharp.Torch.Distributed;
 
 namespace DetrSharp.Training.Distributed;
 
 /// <summary>
-/// Data-parallel gradient averaging, as torch's DistributedDataParallel does it: the trainable parameters are cut
-/// into buckets of about <see cref="DefaultBucketBytes"/> (in reverse order, the order backward finishes them), and
-/// after backward each bucket's gradients are flattened, summed over ranks by one all-reduce, divided by the world
-/// size and copied back. All buckets are put in flight before the first is awaited, so flattening and copying
-/// overlap the transfers; the all-reduces do not overlap backward itself (no autograd hooks in this binding).
-/// A parameter without a gradient on this rank gets a zero one, so every rank's buckets hold the same tensors.
+/// Data-parallel gradient averaging, as torch's DistributedDataParallel does it, overlapping backward: the trainable
+/// parameters are cut into buckets (the shim's <see cref="Reducer"/>: about <see cref="DefaultBucketBytes"/> each, the
+/// first parameters in a small last one), and during backward a hook on each parameter's gradient accumulator starts a
+/// bucket's all-reduce as soon as all its gradients exist; after backward only the buckets still in flight are awaited,
+/// divided by the world size and copied back. With gradient accumulation only the backward that ends a cycle reduces
+/// (DDP's no_sync for the others). A parameter without a gradient in that backward counts as zero (or as what it
+/// accumulated earlier in the cycle), so every rank's buckets hold the same tensors; its gradient becomes the mean.
 /// </summary>
-public sealed class GradientAverager
+public sealed class GradientAverager : IDisposable
 {
-    /// <summary>DDP's default bucket_cap_mb: 25 MB.</summary>
-    public const long DefaultBucketBytes = 25L << 20;
+    /// <summary>DDP's default bucket_cap_mb: 25 MiB.</summary>
+    public const long DefaultBucketBytes = Reducer.DefaultBucketBytes;
 
-    readonly ProcessGroup _group;
-    readonly List<Tensor[]> _buckets = new();
+    readonly Reducer _reducer;
+    bool _synced;
 
+    /// <param name="bucketBytes">bucket cap (the first bucket's is the smaller of it and 1 MiB)</param>
     public GradientAverager(ProcessGroup group, IReadOnlyList<Tensor> parameters, long bucketBytes = DefaultBucketBytes)
     {
         if (bucketBytes <= 0) throw new ArgumentOutOfRangeException(nameof(bucketBytes), "the bucket size must be positive");
-        _group = group;
-        foreach (var sameType in parameters.Reverse().GroupBy(p => (p.dtype, p.device.ToString())))
-        {
-            var bucket = new List<Tensor>();
-            long bytes = 0;
-            foreach (var p in sameType)
-            {
-                bucket.Add(p);
-                bytes += p.numel() * p.element_size();
-                if (bytes >= bucketBytes)
-                {
-                    _buckets.Add(bucket.ToArray());
-                    bucket.Clear();
-                    bytes = 0;
-                }
-            }
-            if (bucket.Count > 0) _buckets.Add(bucket.ToArray());
-        }
+        _reducer = new Reducer(group, parameters, bucketBytes, Math.Min(bucketBytes, Reducer.DefaultFirstBucketBytes));
     }
 
-    /// <summary>Buckets, each one all-reduce per step.</summary>
-    public int BucketCount => _buckets.Count;
+    /// <summary>Buckets, each one all-reduce per optimizer step.</summary>
+    public int BucketCount => _reducer.BucketCount;
 
-    /// <summary>Wall time of the last <see cref="Average"/> (all of it blocks the step: nothing else runs meanwhile).</summary>
-    public TimeSpan LastDuration { get; private set; }
+    /// <summary>Reductions so far (one per optimizer step, none for the other batches of an accumulation cycle).</summary>
+    public long Reductions { get; private set; }
 
-    /// <summary>Replaces every parameter's gradient by its mean over the ranks. Call after backward, inside the step's dispose scope.</summary>
-    public void Average()
+    /// <summary>What the last reduction cost; <see cref="ReduceTimes.NotOverlapped"/> is the part that blocked the step.</summary>
+    public ReduceTimes LastTimes { get; private set; }
+
+    /// <summary>Call just before backward; <paramref name="endsCycle"/>: the optimizer steps after this batch.</summary>
+    public void BeforeBackward(bool endsCycle)
     {
-        long t0 = Stopwatch.GetTimestamp();
-        double scale = 1.0 / _group.Size;
-        var works = new List<AllReduceWork>(_buckets.Count);
-        try
-        {
-            foreach (var bucket in _buckets)
-            {
-                var grads = new Tensor[bucket.Length];
-                for (int i = 0; i < bucket.Length; i++)
-                {
-                    var g = bucket[i].grad;
-                    if (g is null)
-                    {
-                        bucket[i].grad = torch.zeros_like(bucket[i]);
-                        g = bucket[i].grad!;
-                    }
-                    grads[i] = g; // [*param.shape], the parameter's own gradient storage
-                }
-                works.Add(_group.AllReduceStart(grads, scale));
-            }
-        }
-        finally
-        {
-            // wait for everything started, even after an error, so no transfer writes into freed gradients
-            Exception? first = null;
-            foreach (var w in works)
-            {
-                try { w.Wait(); }
-                catch (Exception e) { first ??= e; }
-            }
-            LastDuration = Stopwatch.GetElapsedTime(t0);
-            if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-        }
+        _reducer.Begin(endsCycle);
+        _synced = endsCycle;
     }
+
+    /// <summary>Call after a backward that ends the cycle: every gradient becomes its mean over the ranks.</summary>
+    public void AfterBackward()
+    {
+        if (!_synced) throw new InvalidOperationException("the gradients were not armed for averaging before this backward (BeforeBackward(endsCycle: true))");
+        _synced = false;
+        LastTimes = _reducer.Finish();
+        Reductions++;
+    }
+
+    /// <summary>After a backward that failed: disarms the hooks (waiting for whatever they started).</summary>
+    public void Abandon()
+    {
+        _synced = false;
+        _reducer.Begin(false);
+    }
+
+    public void Dispose() => _reducer.Dispose();
 }

@@ -54,6 +54,12 @@ namespace DetrSharp.Torch.Modules
         /// <summary>int64 0-d, or null; owned by the module.</summary>
         public Tensor? num_batches_tracked => get_buffer("num_batches_tracked");
 
+        /// <summary>
+        /// SyncBatchNorm's process group (<see cref="Distributed.SyncBatchNorm.Convert"/>): with a group of more than one
+        /// rank, training mode normalises with the statistics of every rank's batch. Null: this batch's own.
+        /// </summary>
+        public Distributed.ProcessGroup? sync_group { get; set; }
+
         /// <summary>Running mean 0, variance 1, batch count 0.</summary>
         public void reset_running_stats()
         {
@@ -90,6 +96,8 @@ namespace DetrSharp.Torch.Modules
             var rv = running_var;
             bool useBatchStats = training || (rm is null && rv is null);
             bool passRunning = !training || track_running_stats;
+            if (training && sync_group is { Size: > 1 } group)
+                return Distributed.SyncBatchNorm.Apply(group, input, weight, bias, passRunning ? rm : null, passRunning ? rv : null, factor, eps);
             return nn.functional.batch_norm(input, passRunning ? rm : null, passRunning ? rv : null, weight, bias, useBatchStats, factor, eps);
         }
     }
