@@ -16,7 +16,7 @@ namespace DetrSharp.Training.Tests;
 [Collection(SerialTraining.Name)]
 public sealed class FineTuneBeatsScratchTests(ITestOutputHelper output) : IDisposable
 {
-    const int Size = 96, PretrainSteps = 600, Steps = 300; // TinyData.Config's scales, crops and sizes are for 96 px images
+    const int Size = 96, PretrainSteps = 500, Steps = 250; // TinyData.Config's scales, crops and sizes are for 96 px images
     readonly string _root = Path.Combine(Path.GetTempPath(), "detrsharp-ftscratch-" + Guid.NewGuid().ToString("N")[..8]);
 
     RunConfig Config(string data, int steps) => TinyData.With(TinyData.Config(data),

@@ -26,13 +26,13 @@ public static class SynthCommand
         style.AcceptOnlyFromAmong(Enum.GetValues<SyntheticStyle>().Select(SyntheticShapes.StyleName).ToArray());
         var classes = new Option<int>("--classes")
         {
-            Description = "Categories listed (ids 1..N): the five shapes spread over them, the rest unused; 91 gives a COCO model's label space (default 5: ids 1..5)",
+            Description = "Categories listed (ids 1..N): the five shapes spread over them, the rest unused; 91 gives a COCO model's label space, to pre-train weights to fine-tune",
             DefaultValueFactory = _ => 5,
         };
         var cmd = new Command("synth", HelpText.WithExamples("Write the synthetic shapes detection dataset as a COCO folder (or in the YOLO layout)",
             "detrsharp synth --out data/shapes", "detrsharp synth --out data/shapes-yolo --format yolo",
             "detrsharp synth --out data/shapes-256 --train 2000 --val 200 --size 256 --seed 1",
-            "detrsharp synth --out data/pastel91 --style pastel --classes 91 --seed 1   # a set to pre-train 91-class weights on")) { output, format, style, classes, train, val, size, seed, force };
+            "detrsharp synth --out data/pastel91 --style pastel --classes 91 --seed 1")) { output, format, style, classes, train, val, size, seed, force };
         cmd.SetAction(parse =>
         {
             var root = parse.GetValue(output)!;
