@@ -57,7 +57,9 @@ public sealed class FineTuneBeatsScratchTests(ITestOutputHelper output) : IDispo
         double scratch = Train(Config(standard, Steps), "scratch", out _);
         double fineTuned = Train(TinyData.With(Config(standard, Steps), ("model.init_from", weights)), "fine-tune", out _);
 
-        Assert.True(fineTuned > scratch + 0.05 && fineTuned > 2 * scratch,
+        // measured (bf16 autocast on this machine's CPU): pre-training AP50 0.162 on its pastel validation images, then
+        // 0.071 fine-tuned against 0.006 from scratch; the bounds leave room for fp32 CPUs and other libtorch builds
+        Assert.True(fineTuned > scratch + 0.03 && fineTuned > 3 * scratch,
             $"after {Steps} steps the fine-tuned model's validation AP50 is {fineTuned:F3}, from scratch {scratch:F3}");
     }
 
