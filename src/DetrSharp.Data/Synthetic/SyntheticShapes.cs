@@ -171,10 +171,12 @@ public static class SyntheticShapes
 
     /// <summary>The style of a name (<see cref="StyleName"/>), case-insensitive.</summary>
     /// <exception cref="ArgumentException">Not a style's name.</exception>
-    public static SyntheticStyle ParseStyle(string name) =>
-        Enum.GetValues<SyntheticStyle>().FirstOrDefault(s => StyleName(s) == name.Trim().ToLowerInvariant(), (SyntheticStyle)(-1)) is var s && Enum.IsDefined(s)
-            ? s
-            : throw new ArgumentException($"'{name}' is not a synthetic style (one of: {string.Join(", ", Enum.GetValues<SyntheticStyle>().Select(StyleName))})", nameof(name));
+    public static SyntheticStyle ParseStyle(string name)
+    {
+        foreach (var style in Enum.GetValues<SyntheticStyle>())
+            if (StyleName(style) == name.Trim().ToLowerInvariant()) return style;
+        throw new ArgumentException($"'{name}' is not a synthetic style (one of: {string.Join(", ", Enum.GetValues<SyntheticStyle>().Select(StyleName))})", nameof(name));
+    }
 
     internal sealed record Inspection(bool Complete, string? Conflict, SyntheticShapesResult? Result);
 
