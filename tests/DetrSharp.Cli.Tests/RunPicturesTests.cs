@@ -29,7 +29,13 @@ public class RunPicturesTests(TinyRun tiny)
     public void EveryPictureIsAPngOfItsSizeAndNotBlank(string name, int width, int height)
     {
         Assert.DoesNotContain("could not draw", tiny.Trained.Out + tiny.Trained.Err);
-        var path = Path.Combine(tiny.Run, name);
+        AssertPicture(Path.Combine(tiny.Run, name), width, height);
+    }
+
+    /// <summary>The file is there, decodes as a PNG of <paramref name="width"/> × <paramref name="height"/> (0: a multiple of 240, at least 480) and is not blank.</summary>
+    internal static void AssertPicture(string path, int width, int height)
+    {
+        var name = Path.GetFileName(path);
         Assert.True(File.Exists(path), $"{name} is missing from the run folder");
         Assert.Equal(ImageFormat.Png, ImageFormatDetector.Detect(File.ReadAllBytes(path)));
         var image = ImageCodec.Decode(path);

@@ -21,17 +21,27 @@ internal static class SceneRenderer
         new(30, 200, 210), new(245, 135, 20), new(245, 245, 245), new(15, 15, 15), new(120, 40, 170),
     ];
 
+    // SyntheticStyle.Pastel: light, soft tones, none of them in Palette
+    static readonly Rgb[] PastelPalette =
+    [
+        new(250, 180, 190), new(180, 235, 190), new(175, 200, 250), new(250, 240, 170), new(225, 190, 245),
+        new(170, 235, 235), new(250, 210, 170), new(200, 200, 215),
+    ];
+
     readonly record struct Placement(ShapeKind Kind, double Cx, double Cy, double HalfW, double HalfH, Rgb Color,
         double ShadeU, double ShadeV);
 
-    internal static SyntheticScene Render(int size, ulong seed, int maxObjects)
+    internal static SyntheticScene Render(int size, ulong seed, int maxObjects, SyntheticStyle style = SyntheticStyle.Standard)
     {
         var rng = new Xoshiro256StarStar(seed);
         var pixels = new byte[size * size * 3];
-        var backgroundMean = BackgroundPainter.Paint(ref rng, pixels, size);
+        var backgroundMean = style == SyntheticStyle.Pastel
+            ? PastelBackgroundPainter.Paint(ref rng, pixels, size)
+            : BackgroundPainter.Paint(ref rng, pixels, size);
+        var palette = style == SyntheticStyle.Pastel ? PastelPalette : Palette;
         int count = rng.NextInt(1, maxObjects);
         var placements = new Placement[count];
-        for (int i = 0; i < count; i++) placements[i] = Place(ref rng, size, backgroundMean);
+        for (int i = 0; i < count; i++) placements[i] = Place(ref rng, size, backgroundMean, palette);
 
         var labels = new short[size * size];
         var alive = Enumerable.Repeat(true, count).ToArray();
@@ -71,7 +81,7 @@ internal static class SceneRenderer
         return new SyntheticScene(new RgbImage(size, size, pixels), objects) { ObjectMap = labels };
     }
 
-    static Placement Place(ref Xoshiro256StarStar rng, int size, Rgb background)
+    static Placement Place(ref Xoshiro256StarStar rng, int size, Rgb background, Rgb[] palette)
     {
         var kind = (ShapeKind)rng.NextInt(ShapeGeometry.KindCount);
         double side = Math.Exp(rng.NextDouble(Math.Log(MinSizeFraction * size), Math.Log(MaxSizeFraction * size)));
@@ -80,19 +90,19 @@ internal static class SceneRenderer
         double hw = side / 2, hh = side * aspect / 2;
         // up to a quarter of the width/height may fall outside the frame
         double cx = rng.NextDouble(hw / 2, size - hw / 2), cy = rng.NextDouble(hh / 2, size - hh / 2);
-        var color = PickColor(ref rng, background);
+        var color = PickColor(ref rng, background, palette);
         double shade = rng.NextDouble(0, 0.25), theta = rng.NextDouble(0, 2 * Math.PI);
         return new Placement(kind, cx, cy, hw, hh, color, shade * Math.Cos(theta), shade * Math.Sin(theta));
     }
 
     /// <summary>A palette colour far from the background's mean (the farthest of a few draws).</summary>
-    static Rgb PickColor(ref Xoshiro256StarStar rng, Rgb background)
+    static Rgb PickColor(ref Xoshiro256StarStar rng, Rgb background, Rgb[] palette)
     {
-        Rgb best = Palette[0];
+        Rgb best = palette[0];
         int bestDistance = -1;
         for (int attempt = 0; attempt < 4; attempt++)
         {
-            var c = Palette[rng.NextInt(Palette.Length)];
+            var c = palette[rng.NextInt(palette.Length)];
             int dr = c.R - background.R, dg = c.G - background.G, db = c.B - background.B;
             int d = dr * dr + dg * dg + db * db;
             if (d > bestDistance) { best = c; bestDistance = d; }

@@ -12,7 +12,9 @@ namespace DetrSharp.Data.Synthetic;
 /// ROOT/train/000001.png ...            ROOT/annotations/instances_train.json
 /// ROOT/val/000001.png ...              ROOT/annotations/instances_val.json
 /// </code>
-/// Category ids start at 1 (circle = 1 ... cross = 5); image and annotation ids start at 1 in each split.
+/// Category ids start at 1 (circle = 1 ... cross = 5; with <see cref="SyntheticShapesOptions.Classes"/> above 5 the
+/// shapes are spread over ids 1..N, see <see cref="CategoryIds"/>); image and annotation ids start at 1 in each split.
+/// <see cref="SyntheticShapesOptions.Style"/> picks the palette and background family (<see cref="SyntheticStyle"/>).
 /// With <see cref="SyntheticShapesOptions.Format"/> = <see cref="SyntheticShapesFormat.Yolo"/> the same images are
 /// written in the YOLO layout instead (<see cref="SyntheticYoloLayout"/>).
 /// Deterministic: each image is rendered from a hash of (seed, split, index), so the files are byte-identical for the
@@ -30,6 +32,22 @@ public static class SyntheticShapes
     /// <summary>Class names in category id order (category id = index + 1).</summary>
     public static IReadOnlyList<string> ClassNames => ShapeGeometry.Names;
 
+    /// <summary>
+    /// The category id of each shape (in <see cref="ShapeKind"/> order) when <paramref name="classes"/> categories are
+    /// listed: 1 + k·N/5, i.e. 1..5 for 5 and 1, 19, 37, 55, 73 for 91.
+    /// </summary>
+    public static IReadOnlyList<int> CategoryIds(int classes) =>
+        Enumerable.Range(0, ShapeGeometry.KindCount).Select(k => 1 + k * classes / ShapeGeometry.KindCount).ToArray();
+
+    /// <summary>All listed categories, in id order: the shapes' names at <see cref="CategoryIds"/>, "unused{id}" elsewhere.</summary>
+    public static IReadOnlyList<(int Id, string Name)> Categories(int classes)
+    {
+        var ids = CategoryIds(classes).ToList();
+        return Enumerable.Range(1, classes)
+            .Select(id => (id, ids.IndexOf(id) is var k and >= 0 ? ShapeGeometry.Names[k] : $"unused{id}"))
+            .ToArray();
+    }
+
     /// <summary>The folder holding a split's images ("train" or "val").</summary>
     public static string ImageDirectory(string root, string split) => Path.Combine(root, CheckSplit(split));
 
@@ -38,8 +56,8 @@ public static class SyntheticShapes
         Path.Combine(root, "annotations", $"instances_{CheckSplit(split)}.json");
 
     /// <summary>Renders one scene in memory (what <see cref="Generate"/> writes for the given image seed).</summary>
-    public static SyntheticScene RenderScene(int imageSize, ulong imageSeed, int maxObjects = 6) =>
-        SceneRenderer.Render(imageSize, imageSeed, maxObjects);
+    public static SyntheticScene RenderScene(int imageSize, ulong imageSeed, int maxObjects = 6, SyntheticStyle style = SyntheticStyle.Standard) =>
+        SceneRenderer.Render(imageSize, imageSeed, maxObjects, style);
 
     /// <summary>The seed of image <paramref name="index"/> (0-based) of a split.</summary>
     public static ulong ImageSeed(long seed, string split, int index) =>
@@ -93,7 +111,7 @@ public static class SyntheticShapes
         };
         Parallel.For(0, count, parallel, i =>
         {
-            var scene = SceneRenderer.Render(options.ImageSize, ImageSeed(options.Seed, split, i), options.MaxObjects);
+            var scene = SceneRenderer.Render(options.ImageSize, ImageSeed(options.Seed, split, i), options.MaxObjects, options.Style);
             var png = PngEncoder.Encode(scene.Image, PngCompressionLevel, PngHuffmanOnly, PngFilterSubUp);
             AtomicFile.WriteAllBytes(Path.Combine(directory, FileName(i)), png, flushToDisk: false);
             objects[i] = scene.Objects;
@@ -104,8 +122,9 @@ public static class SyntheticShapes
             Info = Info(split, count, options),
             Images = [],
             Annotations = [],
-            Categories = ShapeGeometry.Names.Select((name, k) => new CocoCategoryEntry { Id = k + 1, Name = name, Supercategory = "shape" }).ToList(),
+            Categories = Categories(options.Classes).Select(c => new CocoCategoryEntry { Id = c.Id, Name = c.Name, Supercategory = "shape" }).ToList(),
         };
+        var categoryIds = CategoryIds(options.Classes);
         long annotationId = 1;
         for (int i = 0; i < count; i++)
         {
@@ -116,7 +135,7 @@ public static class SyntheticShapes
                 {
                     Id = annotationId++,
                     ImageId = i + 1,
-                    CategoryId = (int)o.Kind + 1,
+                    CategoryId = categoryIds[(int)o.Kind],
                     Bbox = [o.X, o.Y, o.Width, o.Height],
                     Area = o.VisiblePixels,
                     IsCrowd = 0,
@@ -128,17 +147,36 @@ public static class SyntheticShapes
 
     static string FileName(int index) => $"{index + 1:D6}.png";
 
-    internal static JsonObject Info(string split, int count, SyntheticShapesOptions o) => new()
+    internal static JsonObject Info(string split, int count, SyntheticShapesOptions o)
     {
-        ["description"] = "DetrSharp synthetic shapes",
-        ["generator"] = Generator,
-        ["format_version"] = FormatVersion,
-        ["split"] = split,
-        ["seed"] = o.Seed,
-        ["images"] = count,
-        ["image_size"] = o.ImageSize,
-        ["max_objects"] = o.MaxObjects,
-    };
+        var info = new JsonObject
+        {
+            ["description"] = "DetrSharp synthetic shapes",
+            ["generator"] = Generator,
+            ["format_version"] = FormatVersion,
+            ["split"] = split,
+            ["seed"] = o.Seed,
+            ["images"] = count,
+            ["image_size"] = o.ImageSize,
+            ["max_objects"] = o.MaxObjects,
+        };
+        // recorded only when not the default, so that folders written before these options are still recognised
+        if (o.Style != SyntheticStyle.Standard) info["style"] = StyleName(o.Style);
+        if (o.Classes != ShapeGeometry.KindCount) info["classes"] = o.Classes;
+        return info;
+    }
+
+    /// <summary>The style's name on the command line and in files ("standard", "pastel").</summary>
+    public static string StyleName(SyntheticStyle style) => style.ToString().ToLowerInvariant();
+
+    /// <summary>The style of a name (<see cref="StyleName"/>), case-insensitive.</summary>
+    /// <exception cref="ArgumentException">Not a style's name.</exception>
+    public static SyntheticStyle ParseStyle(string name)
+    {
+        foreach (var style in Enum.GetValues<SyntheticStyle>())
+            if (StyleName(style) == name.Trim().ToLowerInvariant()) return style;
+        throw new ArgumentException($"'{name}' is not a synthetic style (one of: {string.Join(", ", Enum.GetValues<SyntheticStyle>().Select(StyleName))})", nameof(name));
+    }
 
     internal sealed record Inspection(bool Complete, string? Conflict, SyntheticShapesResult? Result);
 

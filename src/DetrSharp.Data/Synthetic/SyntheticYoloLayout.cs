@@ -33,7 +33,7 @@ public static class SyntheticYoloLayout
         foreach (var split in SyntheticShapes.Splits) YoloWriter.WriteLabels(splits[split], LabelDirectory(root, split));
         var info = SyntheticShapes.Splits.Select(split => new KeyValuePair<string, string>(InfoKey(split),
             SyntheticShapes.Info(split, split == "train" ? options.TrainImages : options.ValImages, options).ToJsonString()));
-        AtomicFile.WriteAllText(DataYaml(root), YoloWriter.DataYaml(SyntheticShapes.ClassNames, "images/train", "images/val",
+        AtomicFile.WriteAllText(DataYaml(root), YoloWriter.DataYaml(SyntheticShapes.Categories(options.Classes).Select(c => c.Name).ToList(), "images/train", "images/val",
             "DetrSharp synthetic shapes in the YOLO layout (detrsharp synth --format yolo)", info));
     }
 
