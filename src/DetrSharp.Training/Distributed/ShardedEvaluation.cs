@@ -11,6 +11,7 @@ namespace DetrSharp.Training.Distributed;
 /// </summary>
 public static class ShardedEvaluation
 {
+
     /// <summary>Rank 0: the COCO result of all ranks' detections. Other ranks: null, once their share is sent.</summary>
     /// <param name="loader">this rank's share of the validation set (Rank and WorldSize of the group, no shuffle)</param>
     public static EvalResult? Run(DistributedContext dist, IDetector detector, DataLoader loader, Func<CocoGroundTruth> groundTruth,
@@ -20,6 +21,8 @@ public static class ShardedEvaluation
             throw new ArgumentException($"rank {dist.Rank}: the validation loader must hold this rank's unshuffled share of {dist.WorldSize} " +
                                         $"(it has rank {loader.Options.Rank} of {loader.Options.WorldSize}, shuffle {loader.Options.Shuffle})", nameof(loader));
         var mine = DetectionEvaluator.Detect(detector, loader, progress, precision);
+        // the gather is bounded by the group's timeout: first wait, without it, for the slowest rank's share
+        dist.AllDone("sharded-eval");
         var dataset = loader.Dataset;
         var all = ByteGather.AllGather(dist.Group, DetectionBytes.Encode(mine, dataset.IndexOfImageId));
         if (!dist.IsMain) return null;
