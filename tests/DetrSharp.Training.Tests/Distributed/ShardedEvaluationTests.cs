@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DetrSharp.Data.Synthetic;
 using DetrSharp.Detection.Families;
 using DetrSharp.Evaluation;
@@ -36,7 +34,7 @@ public sealed class ShardedEvaluationTests : IDisposable
         using (var single = DetectorFactory.Build(cfg, classes))
             expected = DetectionEvaluator.Evaluate(single, whole.ValLoader, whole.ValGroundTruth);
 
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var contexts = new DistributedContext?[2];
         var detectors = new IDetector?[2];
         try
@@ -85,15 +83,6 @@ public sealed class ShardedEvaluationTests : IDisposable
         Assert.Equal([5, 0], back.Select(b => b.Position));
         var e = Assert.Throws<ArgumentException>(() => DetectionBytes.Decode(new byte[61]));
         Assert.Contains("not a whole number", e.Message);
-    }
-
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     public void Dispose()
