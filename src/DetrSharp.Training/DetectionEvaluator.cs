@@ -39,8 +39,17 @@ public static class DetectionEvaluator
 {
     /// <param name="precision">autocast around the forward (null: float32); post-processing stays float32</param>
     public static EvalResult Evaluate(IDetector detector, DataLoader loader, CocoGroundTruth groundTruth, Action<int, int>? progress = null, RunPrecision? precision = null)
+        => Score(groundTruth, Detect(detector, loader, progress, precision), loader.Dataset.Categories) with { Precision = precision?.Name ?? "fp32" };
+
+    /// <summary>
+    /// The detections of every image the loader gives (in its order; each image's in the detector's order), boxes in the
+    /// stored images' pixels. A distributed loader's share is this rank's: the images it loads only as padding
+    /// (<see cref="DataLoader.PaddingPositions"/>) are left out, as another rank reports them.
+    /// </summary>
+    public static List<CocoDetection> Detect(IDetector detector, DataLoader loader, Action<int, int>? progress = null, RunPrecision? precision = null)
     {
         var dataset = loader.Dataset;
+        var padding = loader.PaddingPositions(0).Select(dataset.ImageIdAt).ToHashSet();
         var detections = new List<CocoDetection>();
         bool wasTraining = detector.Module.training;
         var device = detector.Module.parameters().FirstOrDefault()?.device ?? Device.CPU;
@@ -57,11 +66,14 @@ public static class DetectionEvaluator
                 using (precision?.Autocast())
                 {
                     foreach (var img in detector.Predict(onDevice))
+                    {
+                        if (padding.Contains(img.ImageId)) continue;
                         for (int i = 0; i < img.Scores.Length; i++)
                         {
                             float x1 = img.BoxesXyxy[i * 4], y1 = img.BoxesXyxy[i * 4 + 1], x2 = img.BoxesXyxy[i * 4 + 2], y2 = img.BoxesXyxy[i * 4 + 3];
                             detections.Add(new CocoDetection(img.ImageId, dataset.Categories.CategoryIdOf(img.Labels[i]), new CocoBox(x1, y1, x2 - x1, y2 - y1), img.Scores[i]));
                         }
+                    }
                 }
                 progress?.Invoke(++done, total);
             }
@@ -70,7 +82,7 @@ public static class DetectionEvaluator
         {
             detector.Module.train(wasTraining);
         }
-        return Score(groundTruth, detections, dataset.Categories) with { Precision = precision?.Name ?? "fp32" };
+        return detections;
     }
 
     /// <summary>COCO stats of a detection list; an empty list scores zero everywhere (pycocotools would refuse it).</summary>

@@ -15,7 +15,7 @@ namespace DetrSharp.Training;
 /// atomic checkpoints with exact resume, and log.jsonl in the run folder. A NaN or infinite loss stops the
 /// run naming the step and term, keeping the last good checkpoint. In a distributed run (a
 /// <see cref="DistributedContext"/>) every rank starts from rank 0's weights, the step averages gradients, the ranks
-/// agree each step on stopping, and rank 0 alone writes the run folder and evaluates while the others wait.
+/// agree each step on stopping, and rank 0 alone writes the run folder; evaluation is sharded over the ranks and scored on rank 0.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -257,26 +257,25 @@ public sealed class Trainer : IDisposable
     }
 
     // epoch: the epoch's number, counted from 1 as everywhere a person reads it (console, log.jsonl)
-    // in a distributed run rank 0 evaluates the whole validation set while the others wait for it (null on those)
+    // in a distributed run every rank predicts its share of the validation set and rank 0 scores them all while the
+    // others wait for it (null on those)
     EvalResult? Evaluate(int epoch, RunLog log)
     {
-        if (!Writes)
-        {
-            _dist!.MainDone($"eval/{_progress.Step}");
-            return null;
-        }
-        var r = EvaluateHere(epoch, log);
-        _dist?.MainDone($"eval/{_progress.Step}");
-        return r;
-    }
-
-    EvalResult EvaluateHere(int epoch, RunLog log)
-    {
-        _observer.EvaluationStarted(epoch);
+        if (Writes) _observer.EvaluationStarted(epoch);
         _ema?.Swap();
+        EvalResult? r;
         try
         {
-            var r = DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth, precision: Precision);
+            r = _dist == null
+                ? DetectionEvaluator.Evaluate(_detector, _data.ValLoader, _data.ValGroundTruth, precision: Precision)
+                : ShardedEvaluation.Run(_dist, _detector, _data.ValLoader, () => _data.ValGroundTruth, Precision);
+        }
+        finally
+        {
+            _ema?.Swap();
+        }
+        if (r != null)
+        {
             var o = r.ToJson();
             o["epoch"] = epoch;
             o["step"] = _progress.Step;
@@ -284,12 +283,10 @@ public sealed class Trainer : IDisposable
             ReportDataProblems(log, _progress.Step);
             LastEval = r;
             _observer.EvaluationDone(epoch, r);
-            return r;
         }
-        finally
-        {
-            _ema?.Swap();
-        }
+        // the others wait without the collectives' timeout: scoring a large set on rank 0 may take longer
+        _dist?.MainDone($"eval/{_progress.Step}");
+        return r;
     }
 
     // skipped samples (data.skip_bad_samples) and decoding warnings since the last call: console, log.jsonl, skipped.txt

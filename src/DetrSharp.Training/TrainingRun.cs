@@ -62,8 +62,8 @@ public sealed class TrainingData
         }
     }
 
-    /// <param name="distributed">in a distributed run, this rank's place: its training loader loads its share only
-    /// (the validation loader stays whole: rank 0 evaluates everything)</param>
+    /// <param name="distributed">in a distributed run, this rank's place: its training and validation loaders load its
+    /// share only (the validation share unshuffled: the ranks' detections are gathered to rank 0, which scores them)</param>
     public static TrainingData Open(string root, RunConfig run, Distributed.DistributedSettings? distributed = null)
     {
         var source = DatasetSource.Detect(root);
@@ -96,7 +96,7 @@ public sealed class TrainingData
             ValLoader = new DataLoader(val, valT, new DataLoaderOptions
             {
                 BatchSize = config.BatchSize, Shuffle = false, Seed = run.Runtime.Seed, Workers = run.Runtime.Workers, SkipBadSamples = config.SkipBadSamples,
-                ImageLimits = limits,
+                ImageLimits = limits, Rank = distributed?.Rank ?? 0, WorldSize = distributed?.WorldSize ?? 1,
             }),
         }.WithWarnings(warnings);
     }

@@ -93,6 +93,24 @@ public sealed class DataLoader
         return mine;
     }
 
+    /// <summary>
+    /// The positions this rank loads in an epoch only to pad its share to equal length (DistributedSampler repeats the
+    /// order's start): an evaluation drops their results, which another rank reports for the same images. Never a
+    /// position this rank also loads as its own (that would need a world size dividing the dataset, which pads nothing).
+    /// </summary>
+    public int[] PaddingPositions(int epoch)
+    {
+        if (Options.WorldSize == 1) return [];
+        var order = GlobalOrder(epoch);
+        var padding = new List<int>();
+        for (int i = 0; i < SamplesPerRank; i++)
+        {
+            int global = Options.Rank + i * Options.WorldSize;
+            if (global >= order.Length && order.Length > 0) padding.Add(order[global % order.Length]);
+        }
+        return padding.ToArray();
+    }
+
     int[] GlobalOrder(int epoch)
     {
         var order = Enumerable.Range(0, _dataset.Count).ToArray();

@@ -86,6 +86,21 @@ public sealed class DistributedContext : IDisposable
         else _store.Wait(what, TimeSpan.FromHours(24));
     }
 
+    /// <summary>
+    /// Returns when every rank has reached <paramref name="what"/>, through the store and without the collectives'
+    /// timeout: for work whose time differs between ranks by more than it (each rank's share of the validation set on
+    /// a shared machine). A rank that died is the launcher's to report (--nproc and torchrun stop the others).
+    /// </summary>
+    public void AllDone(string what)
+    {
+        // numbered per call: every rank makes the same calls, so the keys of the n-th call match on every rank
+        string key = $"{what}/{++_allDone}";
+        _store.Set($"{key}/{Rank}");
+        for (int r = 0; r < WorldSize; r++) _store.Wait($"{key}/{r}", TimeSpan.FromHours(24));
+    }
+
+    long _allDone;
+
     public void Dispose()
     {
         Group.Dispose();

@@ -51,6 +51,23 @@ public class DistributedShareTests
     }
 
     [Fact]
+    public void PaddingPositionsAreTheRepeatedStartEachOnItsRank()
+    {
+        using var folder = new CocoFolder();
+        var ds = Dataset(folder, 7);
+        // unshuffled, 3 ranks: 0 3 6 | 1 4 0 | 2 5 1: ranks 1 and 2 load positions 0 and 1 again to pad
+        Assert.Equal([0, 3, 6], Loader(ds, 0, 3, shuffle: false).Order(0));
+        Assert.Empty(Loader(ds, 0, 3, shuffle: false).PaddingPositions(0));
+        Assert.Equal([0], Loader(ds, 1, 3, shuffle: false).PaddingPositions(0));
+        Assert.Equal([1], Loader(ds, 2, 3, shuffle: false).PaddingPositions(0));
+        // shuffled: the padding is the epoch order's start, and every rank's share less its padding covers the set once
+        var shares = Enumerable.Range(0, 3).Select(r => Loader(ds, r, 3)).ToArray();
+        var own = shares.SelectMany(l => l.Order(2).Take(l.Order(2).Length - l.PaddingPositions(2).Length)).Order();
+        Assert.Equal(Enumerable.Range(0, 7), own);
+        Assert.Empty(Loader(ds, 0, 1).PaddingPositions(0));
+    }
+
+    [Fact]
     public void ARankOutsideTheWorldIsRefused()
     {
         using var folder = new CocoFolder();

@@ -1,5 +1,6 @@
 using DetrSharp.Detection.Dino;
 using DetrSharp.Detection.Tests.Models;
+using DetrSharp.Detection.Tests.Support;
 using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
@@ -28,6 +29,7 @@ public class DinoMsdaFixtureTests
         var sd = ModelFixtureTensors.StateDict(inputs.GetProperty("state_dict"));
         Assert.Equal(sd.Keys.ToArray(), attn.state_dict().Keys.ToArray());
         attn.load_state_dict(sd);
+        attn.to(TestDevice.Current);
 
         var query = ModelFixtureTensors.ToTensor(inputs.GetProperty("query")).requires_grad_();              // [N, Lq, C]
         var refs = ModelFixtureTensors.ToTensor(inputs.GetProperty("reference_points")).requires_grad_();    // [N, Lq, L, 2|4]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DetrSharp.Detection.Tests.Support;
 using DetrSharp.TestSupport;
 using DetrSharp.Torch;
 using Xunit;
@@ -14,10 +15,10 @@ internal static class ModelFixtureTensors
         var f = FixtureTensor.Parse(e);
         return f.DType switch
         {
-            "float32" => torch.tensor(f.AsFloat(), f.Shape),
-            "float64" => torch.tensor(f.Data, f.Shape),
-            "int64" => torch.tensor(f.AsLong(), f.Shape),
-            "bool" => torch.tensor(f.AsBool(), f.Shape),
+            "float32" => torch.tensor(f.AsFloat(), f.Shape, device: TestDevice.Current),
+            "float64" => torch.tensor(f.Data, f.Shape, device: TestDevice.Current),
+            "int64" => torch.tensor(f.AsLong(), f.Shape, device: TestDevice.Current),
+            "bool" => torch.tensor(f.AsBool(), f.Shape, device: TestDevice.Current),
             _ => throw new NotSupportedException($"fixture dtype {f.DType}"),
         };
     }

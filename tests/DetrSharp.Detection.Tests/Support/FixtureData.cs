@@ -30,10 +30,10 @@ internal static class FixtureData
         var ft = FixtureTensor.Parse(e);
         return ft.DType switch
         {
-            "int64" => torch.tensor(ft.AsLong(), ft.Shape),
-            "bool" => torch.tensor(ft.AsBool(), ft.Shape),
-            "float64" => torch.tensor(ft.Data, ft.Shape, requires_grad: requiresGrad),
-            _ => torch.tensor(ft.AsFloat(), ft.Shape, requires_grad: requiresGrad),
+            "int64" => torch.tensor(ft.AsLong(), ft.Shape, device: TestDevice.Current),
+            "bool" => torch.tensor(ft.AsBool(), ft.Shape, device: TestDevice.Current),
+            "float64" => torch.tensor(ft.Data, ft.Shape, device: TestDevice.Current, requires_grad: requiresGrad),
+            _ => torch.tensor(ft.AsFloat(), ft.Shape, device: TestDevice.Current, requires_grad: requiresGrad),
         };
     }
 

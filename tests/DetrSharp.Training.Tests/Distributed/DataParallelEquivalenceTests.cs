@@ -89,7 +89,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         var initial = Weights(single);
         var (expected, _) = TrainSteps(single, Loader(ds, 2 * batchPerRank, 0, 1), null, accumulate);
 
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var contexts = new DistributedContext?[2];
         var detectors = new IDetector[2];
         for (int r = 0; r < 2; r++)
@@ -126,14 +126,6 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         }
     }
 
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     public void Dispose() => _data.Dispose();
 }

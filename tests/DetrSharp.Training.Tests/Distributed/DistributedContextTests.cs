@@ -10,14 +10,6 @@ namespace DetrSharp.Training.Tests.Distributed;
 /// <summary>Joining a run over loopback: with a store of rank 0's own or torchrun's agent store, and the errors of a bad rendezvous.</summary>
 public class DistributedContextTests
 {
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     static double[][] JoinAndAverage(Func<int, DistributedSettings> settings, int world)
     {
@@ -35,7 +27,7 @@ public class DistributedContextTests
     [Fact]
     public void RankZeroHostsTheStore()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var means = JoinAndAverage(r => new DistributedSettings(r, 2, r, "127.0.0.1", port), 2);
         Assert.All(means, m => Assert.Equal([0.5, 5.0], m));
     }
@@ -43,7 +35,7 @@ public class DistributedContextTests
     [Fact]
     public void UnderTorchrunsAgentStoreEveryRankIsAClient()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         // torchrun's agent: it listens on MASTER_PORT before the workers start
         using var agent = new TCPStore("127.0.0.1", port, 3, isMaster: true, TimeSpan.FromSeconds(20));
         var means = JoinAndAverage(r => new DistributedSettings(r, 2, r, "127.0.0.1", port, AgentStore: true, Attempt: 1), 2);
@@ -72,7 +64,7 @@ public class DistributedContextTests
     [Fact]
     public void AnUnreachableMasterIsAClearError()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var e = Assert.Throws<DistributedException>(() => DistributedContext.Join(new DistributedSettings(1, 2, 1, "127.0.0.1", port), TimeSpan.FromSeconds(2)));
         Assert.Contains($"cannot reach the master at 127.0.0.1:{port} within 2 s", e.Message);
     }

@@ -15,14 +15,6 @@ public class GradientAveragerTests
 {
     sealed record RankResult(float[][] LocalAfterFirst, float[][] Averaged, int LaunchedDuringBackward, long Reductions, int Buckets);
 
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     // parameters d, a, b, c (registration order; buckets launch c, b, a, d): d is used by no rank, b by rank 0 only
     static RankResult Rank(int rank, int port)
@@ -54,7 +46,7 @@ public class GradientAveragerTests
     [Fact]
     public void BucketsReduceDuringTheBackwardThatEndsTheCycle()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var ranks = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() => Rank(r, port), TaskCreationOptions.LongRunning)).ToArray();
         Assert.True(Task.WaitAll(ranks, TimeSpan.FromMinutes(1)), "the two ranks did not finish");
         var (r0, r1) = (ranks[0].Result, ranks[1].Result);

@@ -18,14 +18,6 @@ public class SyncBatchNormTests
 
     sealed record Result(float[] Output, float[] InputGrad, float[] WeightGrad, float[] BiasGrad, float[] RunningMean, float[] RunningVar);
 
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     // a loss weighted per element, so no gradient is trivially zero; two training steps, the second on shifted input
     static Result Run(Tensor x, Tensor weights, Func<nn.Module, int>? sync = null)
@@ -58,7 +50,7 @@ public class SyncBatchNormTests
         using var w = torch.randn(Batch, 3, 5, 5);
         var whole = Run(x, w);
 
-        int port = FreePort();
+        int port = Loopback.FreePort();
         var ranks = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
         {
             using var ctx = DistributedContext.Join(new DistributedSettings(r, 2, r, "127.0.0.1", port), TimeSpan.FromSeconds(30));
