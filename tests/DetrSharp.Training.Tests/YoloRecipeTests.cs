@@ -188,19 +188,20 @@ public class YoloRecipeTests
     }
 
     [Fact]
-    public void AutoStartsTheBiasWarmupAtZeroAndATimeLimitMovesTheEpochSchedule()
+    public void AutoStartsTheBiasWarmupAtZeroAndARePlannedRunDecaysOverItsPlan()
     {
         var (schedule, _, sgd, ps) = YoloSchedule(auto: true);
         using var __ = sgd;
         // as ultralytics' auto (warmup_bias_lr = 0): every group rises from 0
         Near(0.0037625, schedule.Factor(0, 50, 0.01) * 0.01, "bias lr at 50 with auto");
-        // time-limited: an epoch takes the share of the time used when it began if that is further along (0.75 > 11 / 20)
-        schedule.TimeFraction = 0.75;
-        Near(0.25 * 0.99 + 0.01, schedule.Factor(1, 110, 0.01), "lf(11) at 75% of the time");
-        // within the same epoch the schedule does not move with time
+        Near(0.4 * 0.99 + 0.01, schedule.Factor(1, 120, 0.01), "lf(12) of 20 epochs");
+        // a time-limited run re-planned to 16 epochs: lf(e) = (1 − e / 16) × 0.99 + 0.01, as ultralytics' scheduler set up again
+        schedule.Plan.Epochs = 16;
+        Near(0.25 * 0.99 + 0.01, schedule.Factor(1, 120, 0.01), "lf(12) of 16 epochs");
+        Near(0.01, schedule.Factor(1, 160, 0.01), "lf(16) of 16 epochs: lrf");
+        // per epoch, the time used does not move the schedule (the plan does)
         schedule.TimeFraction = 0.9;
-        Near(0.25 * 0.99 + 0.01, schedule.Factor(1, 119, 0.01), "lf(11) later in the epoch");
-        Near(0.1 * 0.99 + 0.01, schedule.Factor(1, 120, 0.01), "lf(12) at 90% of the time");
+        Near(0.25 * 0.99 + 0.01, schedule.Factor(1, 125, 0.01), "lf(12) of 16 epochs, later in the epoch");
         foreach (var p in ps) p.Dispose();
     }
 
