@@ -64,9 +64,10 @@ public class YoloRecipeTests
         foreach (var family in new[] { "yolov8", "yolov10" })
         {
             var y = RunConfig.ForModel(family);
+            // nominal batch 16, not ultralytics' 64: adapted for a 2-core CPU (README, the YOLO training recipe)
             Assert.Equal(new OptimConfig
             {
-                Optimizer = "auto", Lr = 0.01, LrBackbone = 0.01, SgdMomentum = 0.937, WeightDecay = 5e-4, NominalBatchSize = 64,
+                Optimizer = "auto", Lr = 0.01, LrBackbone = 0.01, SgdMomentum = 0.937, WeightDecay = 5e-4, NominalBatchSize = 16,
                 ClipMaxNorm = 10, Ema = 0.9999, EmaTau = 2000,
             }, y.Optim);
             Assert.Equal(new ScheduleConfig
@@ -129,8 +130,8 @@ public class YoloRecipeTests
         Assert.Equal(new OptimizerChoice("adamw", 0.000119, 0.9, true), TrainingOptimizer.Choose(auto, 500, 80));
         Assert.Equal(new OptimizerChoice("sgd", 0.01, 0.9, true), TrainingOptimizer.Choose(auto, 10001, 3));
         Assert.Equal(new OptimizerChoice("sgd", 0.01, 0.937, false), TrainingOptimizer.Choose(auto with { Optimizer = "sgd" }, 10001, 3));
-        // ceil(1000 / max(16, 64)) × 40 epochs = 640; max_steps counts batches, 4 of them per optimizer step
-        var run = RunConfig.ForModel("yolov10");
+        // ceil(1000 / max(16, 64)) × 40 epochs = 640; max_steps counts batches, 4 of them per optimizer step (ultralytics' nbs 64)
+        var run = TinyData.With(RunConfig.ForModel("yolov10"), ("optim.nominal_batch_size", 64));
         Assert.Equal(640, TrainingOptimizer.PlannedIterations(run, 1000));
         Assert.Equal(25, TrainingOptimizer.PlannedIterations(TinyData.With(run, ("schedule.max_steps", 99)), 1000));
     }
@@ -150,7 +151,8 @@ public class YoloRecipeTests
 
     static (LearningRateSchedule schedule, optim.lr_scheduler.LambdaLR scheduler, optim.SGD sgd, Tensor[] ps) YoloSchedule(bool auto = false)
     {
-        var run = TinyData.With(RunConfig.ForModel("yolov8"), ("schedule.epochs", 20));
+        // ultralytics' nominal batch 64 (the default here is 16, adapted for a 2-core CPU)
+        var run = TinyData.With(RunConfig.ForModel("yolov8"), ("schedule.epochs", 20), ("optim.nominal_batch_size", 64));
         var ps = Enumerable.Range(0, 3).Select(_ => torch.zeros(1).requires_grad_()).ToArray();
         var sgd = new optim.SGD(ps.Select(p => new optim.ParamGroup([p], lr: 0.01)), lr: 0.01, momentum: 0.9, nesterov: true);
         var roles = new[] { ParameterRole.Bias, ParameterRole.Default, ParameterRole.NoDecay };
