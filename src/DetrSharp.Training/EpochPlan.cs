@@ -19,6 +19,26 @@ public sealed class EpochPlan
     }
     int _epochs;
 
+    /// <summary>
+    /// Whether <paramref name="epoch"/> is in the run's last <paramref name="lastEpochs"/> epochs (close_mosaic): from
+    /// epochs − lastEpochs of the plan, and once an epoch was, every later one stays in them even if the plan grows
+    /// (ultralytics closes mosaic once). Asked by the loader's workers, for the epoch in progress only.
+    /// </summary>
+    public bool InLastPart(int epoch, int lastEpochs)
+    {
+        lock (_gate)
+        {
+            if (LastPartFrom is int from && epoch >= from) return true;
+            if (lastEpochs <= 0 || epoch < Epochs - lastEpochs) return false;
+            LastPartFrom = Math.Min(LastPartFrom ?? epoch, epoch);
+            return true;
+        }
+    }
+    readonly object _gate = new();
+
+    /// <summary>The first epoch of the last part once the run reached it (null before); checkpoints hold it.</summary>
+    public int? LastPartFrom { get; set; }
+
     /// <summary>Whether a run with these settings re-plans its epochs from its time limit (per-epoch schedule and a limit).</summary>
     public static bool FitsTime(ScheduleConfig schedule) => schedule.TimeLimitMinutes > 0 && schedule.LrUpdate == LrUpdate.Epoch;
 

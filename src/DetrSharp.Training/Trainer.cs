@@ -116,6 +116,7 @@ public sealed class Trainer : IDisposable
         if (EpochPlan.FitsTime(_config.Schedule))
         {
             if (ckpt.Root.TryGetValue(PlannedEpochsKey, out var planned) && planned is long n) _plan.Epochs = (int)n;
+            if (ckpt.Root.TryGetValue(LastPartKey, out var last) && last is long l) _plan.LastPartFrom = (int)l;
             if (ckpt.Root.TryGetValue(TrainSecondsKey, out var seconds) && seconds is double d) _timeBefore = TimeSpan.FromSeconds(d);
         }
         _progress = ckpt.Progress;
@@ -269,6 +270,7 @@ public sealed class Trainer : IDisposable
     const string PlannedEpochsKey = "planned_epochs";
 
     const string TrainSecondsKey = "train_seconds";
+    const string LastPartKey = "close_mosaic_from";
 
     // ultralytics' time mode after an epoch: the epochs that fit in the time limit at the run's mean epoch time (in a
     // distributed run, the ranks' mean, so all plan the same)
@@ -357,6 +359,7 @@ public sealed class Trainer : IDisposable
         {
             var extra = new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList(), [PlannedEpochsKey] = (long)_plan.Epochs,
                 [TrainSecondsKey] = _runClock?.Invoke().TotalSeconds ?? _timeBefore.TotalSeconds,
+                [LastPartKey] = _plan.LastPartFrom is int from ? (long)from : null,
             };
             OptimizerCheckpoint.Write(extra, _choice, _step);
             Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config, extra);

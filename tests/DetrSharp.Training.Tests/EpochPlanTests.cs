@@ -30,16 +30,19 @@ public class EpochPlanTests : IClassFixture<TinyData>
     }
 
     [Fact]
-    public void CloseMosaicCountsBackFromThePlannedEnd()
+    public void CloseMosaicCountsBackFromThePlannedEndAndStaysClosed()
     {
-        var cfg = TinyData.With(RunConfig.ForModel("yolov10"), ("data.path", _data.Root), ("data.img_size", 64), ("schedule.epochs", 2), ("data.close_mosaic", 2));
+        var cfg = TinyData.With(RunConfig.ForModel("yolov10"), ("data.path", _data.Root), ("data.img_size", 64), ("schedule.epochs", 5), ("data.close_mosaic", 2));
         var data = TrainingData.Open(_data.Root, cfg);
         var transform = RunTransforms.Train(cfg, data.Train, data.Plan);
-        Assert.Same(transform(0), transform(1));                 // 2 epochs, close_mosaic 2: no mosaic at all
-        data.Plan!.Epochs = 5;
-        Assert.NotSame(transform(2), transform(3));              // mosaic in epochs 0–2, off in 3 and 4
-        Assert.Same(transform(0), transform(2));
+        Assert.Same(transform(0), transform(2));                 // 5 epochs, close_mosaic 2: mosaic in epochs 0–2
+        Assert.Null(data.Plan!.LastPartFrom);
+        Assert.NotSame(transform(2), transform(3));              // off from epoch 3
+        Assert.Equal(3, data.Plan.LastPartFrom);
+        // the plan grows (the machine got faster): mosaic stays closed from epoch 3, as ultralytics closes it once
+        data.Plan.Epochs = 9;
         Assert.Same(transform(3), transform(4));
+        Assert.Same(transform(0), transform(2));
     }
 
     static RunConfig Config(string root)
@@ -118,6 +121,7 @@ public class EpochPlanTests : IClassFixture<TinyData>
             using var ckpt = Checkpoint.Load(trainer.CheckpointPath);
             Assert.Equal(5L, ckpt.Root["planned_epochs"]);
             Assert.Equal(13.5, (double)ckpt.Root["train_seconds"]!, 9);
+            Assert.Equal(0L, ckpt.Root["close_mosaic_from"]);   // planned 2 epochs at the first, close_mosaic 2: closed from epoch 0 on
         }
         torch.manual_seed(12345);
         var (detC, _) = Fresh(TinyData.With(cfg, ("runtime.seed", 999)));

@@ -35,7 +35,7 @@ public sealed class YoloTrainPipeline
     /// <summary>The pipeline of an epoch (counted from 0, as the loader counts).</summary>
     public IDetectionTransform ForEpoch(int epoch) => epoch < CloseMosaicEpoch ? _open : _closed;
 
-    /// <summary>The pipeline of an epoch of a run now planned to last <paramref name="epochs"/> epochs (a time-limited run
-    /// re-plans its epochs as it goes, as ultralytics' time mode, and close_mosaic counts back from the plan's end).</summary>
-    public IDetectionTransform ForEpoch(int epoch, int epochs) => epoch < Math.Max(0, epochs - Options.CloseMosaic) ? _open : _closed;
+    /// <summary>The pipeline with mosaic (and mixup), or after close_mosaic without (a time-limited run decides which from its
+    /// re-estimated plan).</summary>
+    public IDetectionTransform Pipeline(bool mosaicClosed) => mosaicClosed ? _closed : _open;
 }
