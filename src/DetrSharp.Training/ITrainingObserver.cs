@@ -11,6 +11,8 @@ public interface ITrainingObserver
     void EvaluationStarted(int epoch) { }
     void EvaluationDone(int epoch, EvalResult result) { }
     void Message(string text) { }
+    /// <summary>A time-limited run re-planned its epochs to <paramref name="epochs"/> (<see cref="EpochPlan"/>); <paramref name="text"/> says why.</summary>
+    void EpochsPlanned(int epochs, string text) => Message(text);
     /// <summary>A checkpoint of <paramref name="progress"/> was written to <paramref name="path"/>.</summary>
     void CheckpointSaved(TrainingProgress progress, string path) { }
 }

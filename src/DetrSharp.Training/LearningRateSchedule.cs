@@ -8,9 +8,9 @@ namespace DetrSharp.Training;
 /// <list type="bullet">
 /// <item>After the warm-up, a factor of each group's lr: per step from the warm-up's end (schedule.lr_update step: DETR,
 /// DINO) or per epoch from the run's start (epoch: ultralytics' LambdaLR, lf(epoch)); cosine or linear to lrf, or ×0.1 at
-/// lr_drop. With a time limit the progress is whichever of steps (epochs) and time is further along, so a time-limited
-/// run still reaches lrf when its time is up (per epoch: the share of the time used when the epoch began, as
-/// ultralytics' time mode re-estimates its epochs after each one).</item>
+/// lr_drop. Per step with a time limit the progress is whichever of steps and time is further along, so a time-limited
+/// run still reaches lrf when its time is up; per epoch the progress is epochs done / the run's <see cref="EpochPlan"/>,
+/// which a time-limited run re-estimates after every epoch as ultralytics' time mode.</item>
 /// <item>The warm-up lasts W = max(round(warmup_epochs × batches per epoch), warmup_steps) steps (warmup_steps alone
 /// without warmup_epochs). At step s &lt; W each group's lr is np.interp(s, [0, W], [start, scheduled]): start is
 /// warmup_start_factor × the group's lr, or warmup_bias_lr for the bias group when set; scheduled is the group's lr
@@ -26,14 +26,14 @@ public sealed class LearningRateSchedule
     readonly int _batchesPerEpoch, _batchSize;
     readonly long _totalSteps;
     readonly double _warmupBiasLr;
-    int _latchedEpoch = -1;
-    double _latchedFraction;
 
     /// <param name="roles">each optimizer group's role, in the optimizer's order</param>
     /// <param name="choice">the resolved optimizer ("auto" starts the bias group's warm-up at 0, as ultralytics)</param>
+    /// <param name="plan">the run's planned epochs (per-epoch schedule); null: schedule.epochs</param>
     public LearningRateSchedule(ScheduleConfig schedule, OptimConfig optim, IReadOnlyList<ParameterRole> roles, OptimizerChoice choice,
-        int batchesPerEpoch, int batchSize, long totalSteps)
+        int batchesPerEpoch, int batchSize, long totalSteps, EpochPlan? plan = null)
     {
+        Plan = plan ?? new EpochPlan(schedule.Epochs);
         _c = schedule;
         _optim = optim;
         _roles = roles;
@@ -45,6 +45,9 @@ public sealed class LearningRateSchedule
             ? Math.Max((long)Math.Round(schedule.WarmupEpochs * _batchesPerEpoch, MidpointRounding.ToEven), schedule.WarmupSteps)
             : schedule.WarmupSteps;
     }
+
+    /// <summary>The epochs the per-epoch schedule decays over (ultralytics' lf(epoch) with epochs = the plan's).</summary>
+    public EpochPlan Plan { get; }
 
     /// <summary>Steps of the warm-up (W).</summary>
     public long WarmupSteps { get; }
@@ -109,16 +112,11 @@ public sealed class LearningRateSchedule
         return Decay(Math.Clamp(Math.Max(t, TimeFraction), 0, 1));
     }
 
-    // ultralytics' lf(epoch): the progress is epochs done / epochs, or the share of the time limit used when the epoch began
+    // ultralytics' lf(epoch): the progress is epochs done / the planned epochs
     double EpochFactor(int epoch)
     {
         if (_c.LrSchedule == LrScheduleKind.Step) return epoch >= _c.LrDrop ? 0.1 : 1.0;
-        if (epoch != _latchedEpoch)
-        {
-            _latchedEpoch = epoch;
-            _latchedFraction = TimeFraction;
-        }
-        double x = Math.Max((double)epoch / _c.Epochs, _latchedFraction);
+        double x = (double)epoch / Plan.Epochs;
         return _c.LrSchedule == LrScheduleKind.Linear
             ? Math.Max(1 - x, 0) * (1 - _c.Lrf) + _c.Lrf
             : (1 - Math.Cos(Math.Min(x, 1) * Math.PI)) / 2 * (_c.Lrf - 1) + 1;

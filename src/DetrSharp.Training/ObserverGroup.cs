@@ -28,6 +28,11 @@ public sealed class ObserverGroup(params ITrainingObserver[] observers) : ITrain
         foreach (var o in observers) o.Message(text);
     }
 
+    public void EpochsPlanned(int epochs, string text)
+    {
+        foreach (var o in observers) o.EpochsPlanned(epochs, text);
+    }
+
     public void CheckpointSaved(TrainingProgress progress, string path)
     {
         foreach (var o in observers) o.CheckpointSaved(progress, path);

@@ -9,12 +9,16 @@ namespace DetrSharp.Training;
 /// </summary>
 public static class RunTransforms
 {
-    /// <summary>The training transform of each epoch (counted from 0).</summary>
-    public static Func<int, IDetectionTransform> Train(RunConfig run, CocoDataset train)
+    /// <summary>The training transform of each epoch (counted from 0); close_mosaic counts back from <paramref name="plan"/>'s
+    /// epochs when given (a time-limited run's plan changes as it goes; once closed, mosaic stays closed), else from schedule.epochs.</summary>
+    public static Func<int, IDetectionTransform> Train(RunConfig run, CocoDataset train, EpochPlan? plan = null)
     {
         var d = run.Data;
         if (d.Augment == AugmentKind.Yolo)
-            return YoloTransforms.Train(d.YoloAugment, new CocoSampleSource(train), run.Schedule.Epochs).ForEpoch;
+        {
+            var pipeline = YoloTransforms.Train(d.YoloAugment, new CocoSampleSource(train), run.Schedule.Epochs);
+            return plan == null ? pipeline.ForEpoch : epoch => pipeline.Pipeline(plan.InLastPart(epoch, d.CloseMosaic));
+        }
         var detr = DetrTransforms.Train(d.TrainScales, d.MaxSize, d.CropResize, d.CropMin, d.CropMax);
         return _ => detr;
     }

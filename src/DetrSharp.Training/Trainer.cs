@@ -31,6 +31,10 @@ public sealed class Trainer : IDisposable
     LearningRateSchedule _schedule;
     OptimizerChoice _choice;
     readonly ModelEma? _ema;
+    readonly EpochPlan _plan;
+    // a time-limited per-epoch run: the training time its checkpoint recorded, and the clock of the run in progress
+    TimeSpan _timeBefore;
+    Func<TimeSpan>? _runClock;
     TrainingProgress _progress = new(0, 0, 0);
     Stopwatch _lastCheckpoint = Stopwatch.StartNew();
     SkippedSamples? _skipped;
@@ -53,6 +57,8 @@ public sealed class Trainer : IDisposable
         _observer = observer ?? SilentObserver.Instance;
         _device = config.Runtime.TorchDevice;
         Precision = config.Runtime.ResolvePrecision();
+        _plan = data.Plan ?? new EpochPlan(config.Schedule.Epochs);
+        _plan.Epochs = config.Schedule.Epochs;
         var choice = TrainingOptimizer.Choose(config.Optim, TrainingOptimizer.PlannedIterations(config, data.Train.Count), data.ClassNames.Count);
         (_optimizer, _scheduler, _schedule, _step, _choice) = BuildOptimizer(choice);
         if (config.Optim.Ema > 0) _ema = new ModelEma(detector.Module, config.Optim.Ema, config.Optim.EmaTau);
@@ -66,7 +72,7 @@ public sealed class Trainer : IDisposable
     {
         int batch = _config.Data.BatchSize;
         var optimizer = TrainingOptimizer.Create(_detector, _config.Optim, choice, _config.Optim.ScaledWeightDecay(batch), out var roles);
-        var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps);
+        var schedule = new LearningRateSchedule(_config.Schedule, _config.Optim, roles, choice, _data.TrainLoader.BatchesPerEpoch, batch, TotalSteps, _plan);
         var scheduler = schedule.Attach(optimizer);
         return (optimizer, scheduler, schedule, new TrainingStep(_detector, optimizer, _config.Optim.ClipMaxNorm, _dist?.Group, Precision,
             _config.Runtime.DdpBucketBytes), choice);
@@ -83,6 +89,10 @@ public sealed class Trainer : IDisposable
     }
 
     public TrainingProgress Progress => _progress;
+    /// <summary>The epochs the run plans now: schedule.epochs, or what fits in the time limit (<see cref="EpochPlan"/>).</summary>
+    public int PlannedEpochs => _plan.Epochs;
+    /// <summary>The run's clock, the time since <see cref="Run"/> began (null: the wall clock; tests give a simulated one).</summary>
+    public Func<TimeSpan>? Clock { get; set; }
     /// <summary>What runtime.precision resolved to on this machine: what the steps and evaluations run in.</summary>
     public RunPrecision Precision { get; }
     public string CheckpointPath => Path.Combine(_runDir, Checkpoint.FileName);
@@ -107,10 +117,17 @@ public sealed class Trainer : IDisposable
         Checkpoint.Restore(ckpt, _detector.Module, _optimizer, _scheduler, _ema);
         OptimizerCheckpoint.RestorePending(ckpt.Root, _step);
         OptimizerCheckpoint.RestoreScaler(ckpt.Root, _step);
+        // a time-limited run continues with the epochs it had planned (re-estimated after its next epoch)
+        if (EpochPlan.FitsTime(_config.Schedule))
+        {
+            if (ckpt.Root.TryGetValue(PlannedEpochsKey, out var planned) && planned is long n) _plan.Epochs = (int)n;
+            if (ckpt.Root.TryGetValue(LastPartKey, out var last) && last is long l) _plan.LastPartFrom = (int)l;
+            if (ckpt.Root.TryGetValue(TrainSecondsKey, out var seconds) && seconds is double d) _timeBefore = TimeSpan.FromSeconds(d);
+        }
         _progress = ckpt.Progress;
         _lastSavedStep = _progress.Step;
         var p = _progress;
-        _observer.Message($"resumed from {path} at step {p.Step}: {p.Epoch} of {_config.Schedule.Epochs} epochs done" +
+        _observer.Message($"resumed from {path} at step {p.Step}: {p.Epoch} of {_plan.Epochs} epochs done" +
                           (p.BatchInEpoch > 0 ? $", and {p.BatchInEpoch} batches of epoch {p.Epoch + 1}" : ""));
     }
 
@@ -137,14 +154,25 @@ public sealed class Trainer : IDisposable
             ["channels_last"] = layout.Enabled, ["channels_last_reason"] = layout.Reason });
         _observer.Message($"precision: {Precision.Name} ({Precision.Reason}); channels_last: {(layout.Enabled ? "on" : "off")} ({layout.Reason})");
         _observer.RunStarted(_config, total, _progress);
-        var clock = Stopwatch.StartNew();
+        bool stop = false;
+        var watch = Stopwatch.StartNew();
+        var since = Clock ?? (() => watch.Elapsed);
+        // a time-limited per-epoch run counts its training time across resumes, so a resumed run finishes the plan it had
+        bool fitsTime = EpochPlan.FitsTime(c);
+        var before = fitsTime ? _timeBefore : TimeSpan.Zero;
+        Func<TimeSpan> clock = () => before + since();
+        _runClock = clock;
+        if (fitsTime && clock().TotalMinutes >= c.TimeLimitMinutes)
+        {
+            _observer.Message($"the run's time limit of {c.TimeLimitMinutes} minutes is used up ({before.TotalMinutes:F1} minutes trained): raise --time-limit to train on");
+            stop = true;
+        }
         _lastCheckpoint = Stopwatch.StartNew();
         _detector.Module.train();
         var window = new Dictionary<string, double>();
         int windowCount = 0;
-        bool stop = false;
         int epoch = _progress.Epoch;
-        for (; epoch < c.Epochs && !stop; epoch++)
+        for (; epoch < _plan.Epochs && !stop; epoch++)
         {
             int startBatch = epoch == _progress.Epoch ? _progress.BatchInEpoch : 0;
             int batchIndex = startBatch;
@@ -171,7 +199,7 @@ public sealed class Trainer : IDisposable
                     }
                     // with a time limit, the share of it used so far: the schedule follows whichever of steps and time is
                     // further along, so a time-limited run still anneals (such runs are not bit-reproducible on resume)
-                    if (c.TimeLimitMinutes > 0) _schedule.TimeFraction = clock.Elapsed.TotalMinutes / c.TimeLimitMinutes;
+                    if (c.TimeLimitMinutes > 0) _schedule.TimeFraction = clock().TotalMinutes / c.TimeLimitMinutes;
                     if (_dist != null) AgreeOnStopping(cancel, c, clock);
                     _scheduler.step();
                     if (_step.Pending == 0) _ema?.Update();
@@ -201,7 +229,7 @@ public sealed class Trainer : IDisposable
                 if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0)
                     || (c.CheckpointMinutes > 0 && _lastCheckpoint.Elapsed.TotalMinutes >= c.CheckpointMinutes)) SaveCheckpoint();
                 bool outOfTime = _dist != null ? _outOfTimeAgreed
-                    : c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+                    : c.TimeLimitMinutes > 0 && clock().TotalMinutes >= c.TimeLimitMinutes;
                 if (stopAfterStep > 0 && step >= stopAfterStep)
                 {
                     SaveCheckpoint();
@@ -217,8 +245,9 @@ public sealed class Trainer : IDisposable
             ReportDataProblems(log, _progress.Step);
             bool epochDone = !stop || _progress.BatchInEpoch >= _data.TrainLoader.BatchesPerEpoch;
             if (epochDone) _progress = new TrainingProgress(epoch + 1, 0, _progress.Step);
+            if (fitsTime && epochDone && !stop) Replan(clock().TotalMinutes, log);
             SaveCheckpoint();
-            bool last = stop || epoch + 1 >= c.Epochs;
+            bool last = stop || epoch + 1 >= _plan.Epochs;
             if (epochDone && _config.Eval.Every > 0 && (epoch + 1) % _config.Eval.Every == 0 && !last) Evaluate(epoch + 1, log);
             if (_dist != null ? _cancelAgreed : cancel.IsCancellationRequested) throw new TrainingInterruptedException(_progress.Step, CheckpointPath);
         }
@@ -245,11 +274,34 @@ public sealed class Trainer : IDisposable
         return log;
     }
 
+    const string PlannedEpochsKey = "planned_epochs";
+
+    const string TrainSecondsKey = "train_seconds";
+    const string LastPartKey = "close_mosaic_from";
+
+    // ultralytics' time mode after an epoch: the epochs that fit in the time limit at the run's mean epoch time (in a
+    // distributed run, the ranks' mean, so all plan the same)
+    void Replan(double minutes, RunLog log)
+    {
+        if (_dist != null) minutes = _dist.Average(minutes)[0];
+        int done = _progress.Epoch;
+        if (done <= 0 || minutes <= 0) return;
+        int planned = EpochPlan.Estimate(done, minutes, _config.Schedule.TimeLimitMinutes);
+        if (planned == _plan.Epochs) return;
+        _plan.Epochs = planned;
+        // the next step's lr, already set by the scheduler's last step, now from the new plan (ultralytics sets its scheduler up again)
+        for (int g = 0; g < _optimizer.param_groups.Count; g++)
+            _optimizer.param_groups[g].lr = _scheduler.base_lrs[g] * _schedule.Factor(g, _scheduler.last_epoch, _scheduler.base_lrs[g]);
+        double epochSeconds = minutes * 60 / done;
+        log.Write("plan", new JsonObject { ["step"] = _progress.Step, ["epoch"] = _progress.Epoch, ["epochs"] = planned, ["epoch_seconds"] = Math.Round(epochSeconds, 3) });
+        _observer.EpochsPlanned(planned, $"time limit: {planned} epochs fit in {_config.Schedule.TimeLimitMinutes} minutes at {epochSeconds:F1} s per epoch");
+    }
+
     // distributed: every rank stops at the same step (a signal on any rank, the time limit by the mean clock) and
     // schedules the learning rate by the same time fraction
-    void AgreeOnStopping(CancellationToken cancel, ScheduleConfig c, Stopwatch clock)
+    void AgreeOnStopping(CancellationToken cancel, ScheduleConfig c, Func<TimeSpan> clock)
     {
-        bool outOfTime = c.TimeLimitMinutes > 0 && clock.Elapsed.TotalMinutes >= c.TimeLimitMinutes;
+        bool outOfTime = c.TimeLimitMinutes > 0 && clock().TotalMinutes >= c.TimeLimitMinutes;
         var agreed = _dist!.Average(cancel.IsCancellationRequested ? 1 : 0, outOfTime ? 1 : 0, _schedule.TimeFraction);
         _cancelAgreed = agreed[0] > 0;
         _outOfTimeAgreed = agreed[1] > 0;
@@ -309,7 +361,10 @@ public sealed class Trainer : IDisposable
         if (!Writes) return;
         using (var scope = torch.NewDisposeScope())
         {
-            var extra = new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList() };
+            var extra = new Dictionary<string, object?> { ["class_names"] = _data.ClassNames.Cast<object?>().ToList(), [PlannedEpochsKey] = (long)_plan.Epochs,
+                [TrainSecondsKey] = _runClock?.Invoke().TotalSeconds ?? _timeBefore.TotalSeconds,
+                [LastPartKey] = _plan.LastPartFrom is int from ? (long)from : null,
+            };
             OptimizerCheckpoint.Write(extra, _choice, _step);
             Checkpoint.Save(CheckpointPath, _detector.Module, _optimizer, _scheduler, _ema, _progress, _config, extra);
         }

@@ -18,6 +18,9 @@ public sealed class TrainingData
     public Func<CocoGroundTruth>? ValGroundTruthSource { get; init; }
     public required DataLoader TrainLoader { get; init; }
     public required DataLoader ValLoader { get; init; }
+    /// <summary>The epochs the run plans (schedule.epochs; a time-limited per-epoch run re-plans them): the trainer, the
+    /// learning-rate schedule and the training augmentation's close_mosaic read the same one.</summary>
+    public EpochPlan? Plan { get; init; }
 
     /// <summary>Warnings of image decoding ("FILE: corrupt JPEG data, decoded anyway: ..."), for the trainer to report.</summary>
     public ConcurrentQueue<string> Warnings => _warnings;
@@ -79,13 +82,15 @@ public sealed class TrainingData
         // a bad validation image would otherwise stop the run at its first evaluation, after hours of training
         // (a YOLO split's headers were all read when it was opened)
         if (!config.SkipBadSamples && source.Yolo is null) CheckHeaders(val, limits);
-        var trainT = RunTransforms.Train(run, train);
+        var plan = new EpochPlan(run.Schedule.Epochs);
+        var trainT = RunTransforms.Train(run, train, plan);
         var valT = RunTransforms.Val(config);
         return new TrainingData
         {
             Train = train,
             Val = val,
             ValAnnotations = valSplit.Source,
+            Plan = plan,
             ValGroundTruthSource = valSplit.GroundTruth,
             TrainLoader = new DataLoader(train, trainT, new DataLoaderOptions
             {

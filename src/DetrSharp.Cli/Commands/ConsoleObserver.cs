@@ -114,6 +114,12 @@ public sealed class ConsoleObserver : ITrainingObserver
         else Console.WriteLine(line);
     }
 
+    public void EpochsPlanned(int epochs, string text)
+    {
+        _epochs = epochs;
+        Message(text);
+    }
+
     public void Message(string text)
     {
         if (_task != null) AnsiConsole.MarkupLine(Markup.Escape(text));

@@ -34,4 +34,8 @@ public sealed class YoloTrainPipeline
 
     /// <summary>The pipeline of an epoch (counted from 0, as the loader counts).</summary>
     public IDetectionTransform ForEpoch(int epoch) => epoch < CloseMosaicEpoch ? _open : _closed;
+
+    /// <summary>The pipeline with mosaic (and mixup), or after close_mosaic without (a time-limited run decides which from its
+    /// re-estimated plan).</summary>
+    public IDetectionTransform Pipeline(bool mosaicClosed) => mosaicClosed ? _closed : _open;
 }
