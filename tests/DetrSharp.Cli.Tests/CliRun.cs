@@ -48,7 +48,7 @@ public sealed class TinyRun : IDisposable
     /// <summary>Flags of a tiny model on the tiny data, stopping after <paramref name="steps"/> steps.</summary>
     public string[] TrainArgs(string runDir, int steps, params string[] extra) =>
     [
-        "train", "--data", Data, "--out", runDir, "--max-steps", steps.ToString(), "--time-limit", "0", "--epochs", "2",
+        "train", "--model", "detr", "--data", Data, "--out", runDir, "--max-steps", steps.ToString(), "--time-limit", "0", "--epochs", "2",
         "--set", "model.hidden_dim=64", "model.nheads=4", "model.enc_layers=1", "model.dec_layers=2", "model.dim_feedforward=64",
         "model.num_queries=8", "data.train_scales=[96]", "data.crop_resize=[96]", "data.crop_min=72", "data.crop_max=96",
         "data.val_size=96", "data.max_size=128", "data.batch_size=4", "runtime.workers=2", "runtime.log_every=1",

@@ -20,7 +20,7 @@ public sealed class DefaultRunPicturesTests : IDisposable
         var data = Path.Combine(_root, "data");
         SyntheticShapes.Generate(data, new SyntheticShapesOptions { TrainImages = 16, ValImages = 16, Seed = 3 });
         var run = Path.Combine(_root, "run");
-        var r = CliRun.Run("train", "--data", data, "--out", run, "--max-steps", "2", "--time-limit", "0");
+        var r = CliRun.Run("train", "--data", data, "--out", run, "--max-steps", "2", "--time-limit", "0");   // the default family (YOLOv10)
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.DoesNotContain("could not draw", r.Out + r.Err);
 
@@ -29,13 +29,16 @@ public sealed class DefaultRunPicturesTests : IDisposable
         RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.F1Curve), 900, 540);
         RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.ConfusionMatrix), 760, 640);
         RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.Labels), 1040, 440);
-        // the default batch of 8 in 4 columns; a cell is the padded batch's longer side (at least 160, at most 320 pixels)
+        // the default batch in 4 columns; a cell is the padded batch's longer side (at least 160, at most 320 pixels)
+        int batch = (int)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["data"]!["batch_size"]!;
         var train = ImageCodec.Decode(Path.Combine(run, RunPictureNames.TrainBatch));
         int cell = train.Width / 4;
         Assert.InRange(cell, 160, 320);
-        RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.TrainBatch), 4 * cell, 2 * cell);
-        // 8 validation images of 128 pixels (one batch), labels beside predictions: 16 cells of 160 pixels in 4 columns
-        RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.ValBatchPred), 4 * 160, 4 * 160);
+        RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.TrainBatch), 4 * cell, (batch + 3) / 4 * cell);
+        // the first validation batch (the 16 images, or fewer in a smaller batch) of 128 pixels, labels beside
+        // predictions: two cells of 160 pixels an image, in 4 columns
+        int shown = Math.Min(16, batch);
+        RunPicturesTests.AssertPicture(Path.Combine(run, RunPictureNames.ValBatchPred), 4 * 160, (2 * shown + 3) / 4 * 160);
         Assert.True(File.Exists(Path.Combine(run, RunPictureNames.Report)), "the run wrote no report.html");
     }
 

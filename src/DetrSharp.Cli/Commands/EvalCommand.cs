@@ -19,7 +19,7 @@ public static class EvalCommand
         var engine = new Option<string>("--engine") { Description = "torch: the checkpoint on libtorch; onnx: an exported --model through ONNX Runtime", DefaultValueFactory = _ => "torch" };
         var model = new Option<string?>("--model") { Description = "With --engine onnx: the model written by `detrsharp export --format onnx`" };
         var cmd = new Command("eval", HelpText.WithExamples("Evaluate a trained checkpoint with COCO mAP on the validation split",
-            "detrsharp eval --checkpoint runs/detr-shapes/checkpoint.pth", "detrsharp eval --checkpoint runs/mine/checkpoint.pth --data /path/to/coco --json stats.json --ema",
+            "detrsharp eval --checkpoint runs/yolov10-shapes/checkpoint.pth", "detrsharp eval --checkpoint runs/mine/checkpoint.pth --data /path/to/coco --json stats.json --ema",
             "detrsharp eval --engine onnx --model model.onnx --data /path/to/coco")) { checkpoint, data, json, ema, topk, device, engine, model };
         cmd.SetAction(parse =>
         {

@@ -19,7 +19,7 @@ public static class InspectCommand
         var file = new Argument<string>("file") { Description = "Checkpoint file written by torch.save (PyTorch or DetrSharp)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var cmd = new Command("inspect", HelpText.WithExamples("Print a checkpoint's tensors (shape, dtype, min, max, mean, NaN/inf count) and values",
-            "detrsharp inspect runs/detr-shapes/checkpoint.pth", "detrsharp inspect detr-r50.pth --json")) { file, json };
+            "detrsharp inspect runs/yolov10-shapes/checkpoint.pth", "detrsharp inspect detr-r50.pth --json")) { file, json };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;

@@ -30,7 +30,7 @@ public static class PredictCommand
         var engine = new Option<string>("--engine") { Description = "torch: the checkpoint on libtorch; onnx: an exported --model through ONNX Runtime", DefaultValueFactory = _ => "torch" };
         var model = new Option<string?>("--model") { Description = "With --engine onnx: the model written by `detrsharp export --format onnx`" };
         var cmd = new Command("predict", HelpText.WithExamples("Run a trained detector on images",
-            "detrsharp predict photo.jpg --checkpoint runs/detr-shapes/checkpoint.pth --out predictions",
+            "detrsharp predict photo.jpg --checkpoint runs/yolov10-shapes/checkpoint.pth --out predictions",
             "detrsharp predict val/ --threshold 0 --format coco --annotations instances_val.json --out preds",
             "detrsharp predict photo.jpg --engine onnx --model model.onnx --out predictions")) { inputs, checkpoint, output, threshold, ema, device, format, annotations, engine, model };
         cmd.SetAction(parse =>

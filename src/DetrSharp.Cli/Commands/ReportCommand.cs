@@ -11,7 +11,7 @@ public static class ReportCommand
         var run = new Argument<string>("run-dir") { Description = "Run folder written by `detrsharp train` (config.json, eval.json, the pictures)" };
         var cmd = new Command("report", HelpText.WithExamples(
             "Write RUN_DIR/report.html: config, final COCO stats, AP per class and the run's pictures, one static page",
-            "detrsharp report runs/detr-shapes",
+            "detrsharp report runs/yolov10-shapes",
             "detrsharp report runs/mine && xdg-open runs/mine/report.html")) { run };
         cmd.SetAction(parse =>
         {
