@@ -79,13 +79,13 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Steps (batches; with a nominal batch several make one optimizer step) in the whole run (epochs × batches, capped by max_steps).</summary>
-    public long TotalSteps
+    public long TotalSteps => StepsIn(_config.Schedule.Epochs);
+
+    // steps in that many epochs, capped by max_steps
+    long StepsIn(int epochs)
     {
-        get
-        {
-            long all = (long)_config.Schedule.Epochs * _data.TrainLoader.BatchesPerEpoch;
-            return _config.Schedule.MaxSteps > 0 ? Math.Min(all, _config.Schedule.MaxSteps) : all;
-        }
+        long all = (long)epochs * _data.TrainLoader.BatchesPerEpoch;
+        return _config.Schedule.MaxSteps > 0 ? Math.Min(all, _config.Schedule.MaxSteps) : all;
     }
 
     public TrainingProgress Progress => _progress;
@@ -174,6 +174,7 @@ public sealed class Trainer : IDisposable
         int epoch = _progress.Epoch;
         for (; epoch < _plan.Epochs && !stop; epoch++)
         {
+            total = StepsIn(_plan.Epochs);   // a time-limited run's plan may have changed the epochs after the last one
             int startBatch = epoch == _progress.Epoch ? _progress.BatchInEpoch : 0;
             int batchIndex = startBatch;
             // the loader is not cancelled: the step in progress finishes and is checkpointed
