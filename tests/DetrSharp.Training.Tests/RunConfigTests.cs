@@ -104,8 +104,8 @@ public class RunConfigTests
         Assert.Equal("resnet18", m.Backbone);
         Assert.Equal(ResNetNorm.BatchNorm, m.BackboneNorm);
         Assert.Equal(0.1, c.Optim.ClipMaxNorm);
-        var e = Fails(() => RunConfig.ForModel("dino").With([("model.hidden_dim", "128")]));
-        Assert.Contains("model.hidden_dim must be 256", e.Message);
+        var e = Fails(() => RunConfig.ForModel("dino").With([("model.hidden_dim", "129"), ("model.nheads", "3")]));
+        Assert.Contains("model.hidden_dim must be positive and even", e.Message);
         e = Fails(() => RunConfig.ForModel("dino").With([("model.num_feature_levels", "2")]));
         Assert.Contains("model.num_feature_levels (2)", e.Message);
         e = Fails(() => RunConfig.ForModel("dino").With([("model.return_interm_indices", "[3, 1]")]));

@@ -21,8 +21,9 @@ public sealed class DeformableDecoder : nn.Module
 
     public DeformableDecoder(IEnumerable<DeformableDecoderLayer> layers, long dModel, Device? device = null) : base(nameof(DeformableDecoder))
     {
-        if (dModel != 256)
-            throw new ArgumentException($"DeformableDecoder: DINO's query sine embedding has 128 frequencies per coordinate, so hidden_dim must be 256, got {dModel}", nameof(dModel));
+        // the query sine embedding has hidden_dim / 2 frequencies per coordinate (the reference's fixed 128 at its 256)
+        if (dModel <= 0 || dModel % 2 != 0)
+            throw new ArgumentException($"DeformableDecoder: hidden_dim must be positive and even (the query sine embedding has hidden_dim / 2 frequencies per coordinate), got {dModel}", nameof(dModel));
         _layers = register_module("layers", new ModuleList<DeformableDecoderLayer>(layers.ToArray()));
         _norm = register_module("norm", nn.LayerNorm(dModel, device: device));
         _refPointHead = register_module("ref_point_head", new MLP(2 * dModel, dModel, dModel, 2, device));

@@ -66,7 +66,7 @@ public sealed record DinoConfig : ModelConfig
     // ---- transformer --------------------------------------------------------------------------------------------
     /// <summary>num_queries: boxes selected from the encoder for the decoder.</summary>
     public int NumQueries { get; init; } = 100;
-    /// <summary>hidden_dim (DINO's query sine embedding requires 256).</summary>
+    /// <summary>hidden_dim. The query sine embedding has hidden_dim / 2 frequencies per coordinate: the reference's fixed 128 at its 256.</summary>
     public long HiddenDim { get; init; } = 256;
     /// <summary>nheads of every attention.</summary>
     [JsonPropertyName("nheads")]
@@ -150,7 +150,7 @@ public sealed record DinoConfig : ModelConfig
     {
         ConfigException.Check(NumClasses >= 1, $"the number of classes must be >= 1; got {NumClasses}");
         ConfigException.Check(NumQueries >= 1, $"model.num_queries must be >= 1; got {NumQueries}");
-        ConfigException.Check(HiddenDim == 256, $"model.hidden_dim must be 256 (DINO's query sine embedding has 128 frequencies per coordinate); got {HiddenDim}");
+        ConfigException.Check(HiddenDim > 0 && HiddenDim % 2 == 0, $"model.hidden_dim must be positive and even (the query sine embedding has hidden_dim / 2 frequencies per coordinate); got {HiddenDim}");
         ConfigException.Check(NHeads > 0 && HiddenDim % NHeads == 0, $"model.nheads must divide model.hidden_dim: {HiddenDim} % {NHeads}");
         ConfigException.Check(EncLayers >= 0, $"model.enc_layers must be >= 0; got {EncLayers}");
         ConfigException.Check(DecLayers >= 1, $"model.dec_layers must be >= 1; got {DecLayers}");

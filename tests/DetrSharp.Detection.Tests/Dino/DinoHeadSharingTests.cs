@@ -77,3 +77,38 @@ public class DinoFiveScaleTests
         Assert.True(output.PredBoxes.ge(0).logical_and(output.PredBoxes.le(1)).all().item<bool>());
     }
 }
+
+/// <summary>
+/// hidden_dim other than the reference's 256: the query sine embedding takes hidden_dim / 2 frequencies per coordinate
+/// (the reference's fixed 128 at 256), so ref_point_head reads 2 × hidden_dim features and a 128-wide model runs.
+/// </summary>
+public class DinoHiddenDimTests
+{
+    [Theory]
+    [InlineData(128)]
+    [InlineData(64)]
+    public void ANarrowerModelRunsWithHalfAsManySineFrequencies(long hidden)
+    {
+        using var scope = torch.NewDisposeScope();
+        var config = new DinoConfig { NumClasses = 3, HiddenDim = hidden, NHeads = 8, NumQueries = 5, EncLayers = 1, DecLayers = 2, DimFeedforward = 32, DnNumber = 2 };
+        config.Validate();
+        using var model = DinoBuilder.Build(config, ResNetDepth.ResNet18);
+        var sd = model.state_dict();
+        Assert.Equal(new[] { hidden, 2 * hidden }, sd["transformer.decoder.ref_point_head.layers.0.weight"].shape);
+        Assert.Equal(new[] { 3L, hidden }, sd["transformer.level_embed"].shape);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var samples = new NestedTensor(torch.randn(2, 3, 96, 64), torch.zeros(new long[] { 2, 96, 64 }, ScalarType.Bool));
+        var output = model.forward(samples);
+        Assert.Equal(new long[] { 2, 5, 3 }, output.PredLogits.shape);
+        Assert.Equal(new long[] { 2, 5, 4 }, output.PredBoxes.shape);
+        Assert.True(output.PredBoxes.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void AnOddHiddenDimIsRefusedWithItsKey()
+    {
+        var e = Assert.Throws<DetrSharp.Detection.Configuration.ConfigException>(() => new DinoConfig { NumClasses = 3, HiddenDim = 129, NHeads = 3 }.Validate());
+        Assert.Contains("model.hidden_dim must be positive and even", e.Message);
+    }
+}
