@@ -9,8 +9,8 @@ namespace DetrSharp.Export.Yolo;
 /// <summary>
 /// The YOLO head as ONNX nodes: per level the box and class branches, then Detect.inference (the DFL expectation as
 /// a softmax over the bins and a MatMul with 0..reg_max-1, dist2bbox around the anchor points, times the strides, in
-/// float64 rounded once to float32; sigmoid scores), and YOLOv10's one-to-one top-k (v10postprocess: TopK of the best class score, GatherElements,
-/// TopK over the kept (anchor, class) scores). Anchors and strides are initializers made by <see cref="YoloAnchors"/>
+/// float64 rounded once to float32; sigmoid scores), and YOLOv10's one-to-one top-k (v10postprocess: TopK of the best
+/// class score, GatherElements, TopK over the kept (anchor, class) scores). Anchors and strides are initializers made by <see cref="YoloAnchors"/>
 /// for the export's fixed input size.
 /// </summary>
 public static class DetectEmitter
@@ -36,7 +36,7 @@ public static class DetectEmitter
         // The decode runs in float64 and is rounded to float32 once at the end: every box coordinate is the exact decode of
         // the head's float32 maps, correctly rounded. In float32 the expectation over spread DFL distributions and the
         // anchor arithmetic round several times (up to ~3 ulp of the coordinate, libtorch's own decode as much), which on
-        // boxes of hundreds of pixels is ~1e-4 px; libtorch's rounding is then the only one left between the two engines.
+        // boxes of hundreds of pixels is ~1e-4 px; of the decode's rounding, only libtorch's is left between the engines.
         var bins4 = g.Softmax(g.Reshape(Double(g, parts[0]), 0, 4, bins, a), 2);   // [B, 4, bins, A] float64
         var proj = Double(g, g.Weight("dfl_proj", Enumerable.Range(0, (int)bins).Select(i => (float)i).ToArray(), 1, bins));
         var dist = g.Reshape(g.Op("MatMul", [proj, bins4]), 0, 4, a);            // [1, bins] @ [B, 4, bins, A] → [B, 4, A]
