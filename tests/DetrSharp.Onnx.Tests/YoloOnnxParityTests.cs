@@ -117,7 +117,7 @@ public class YoloOnnxParityTests
     }
 
     // the head maps [B, no, A] and the decoded output [B, 4 + nc, A] of the branch the family predicts with
-    static (Tensor Raw, Tensor Decoded) Forward(YoloModel model, Tensor x)
+    internal static (Tensor Raw, Tensor Decoded) Forward(YoloModel model, Tensor x)
     {
         var output = model.forward(x);
         var branch = model.IsEndToEnd ? output.One2One! : output.One2Many;

@@ -6,7 +6,7 @@ namespace DetrSharp.Export.Proto;
 /// <summary>onnx.proto3 TensorProto.DataType (the element types the exporter writes).</summary>
 public enum TensorDataType
 {
-    Undefined = 0, Float = 1, Uint8 = 2, Int8 = 3, Int32 = 6, Int64 = 7, Bool = 9,
+    Undefined = 0, Float = 1, Uint8 = 2, Int8 = 3, Int32 = 6, Int64 = 7, Bool = 9, Double = 11,
 }
 
 /// <summary>onnx.proto3 TensorProto: dims, data type, name and the values as raw little-endian bytes.</summary>

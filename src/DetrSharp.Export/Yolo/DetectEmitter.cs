@@ -1,5 +1,6 @@
 using DetrSharp.Detection.Yolo;
 using DetrSharp.Export.Graph;
+using DetrSharp.Export.Proto;
 using DetrSharp.Torch;
 using DetrSharp.Torch.Modules;
 
@@ -7,9 +8,9 @@ namespace DetrSharp.Export.Yolo;
 
 /// <summary>
 /// The YOLO head as ONNX nodes: per level the box and class branches, then Detect.inference (the DFL expectation as
-/// a softmax over the bins and a MatMul with 0..reg_max-1, dist2bbox around the anchor points, times the strides;
-/// sigmoid scores), and YOLOv10's one-to-one top-k (v10postprocess: TopK of the best class score, GatherElements,
-/// TopK over the kept (anchor, class) scores). Anchors and strides are initializers made by <see cref="YoloAnchors"/>
+/// a softmax over the bins and a MatMul with 0..reg_max-1, dist2bbox around the anchor points, times the strides, in
+/// float64 rounded once to float32; sigmoid scores), and YOLOv10's one-to-one top-k (v10postprocess: TopK of the best
+/// class score, GatherElements, TopK over the kept (anchor, class) scores). Anchors and strides are initializers made by <see cref="YoloAnchors"/>
 /// for the export's fixed input size.
 /// </summary>
 public static class DetectEmitter
@@ -32,8 +33,12 @@ public static class DetectEmitter
         var cat = g.Concat(2, flats);                                            // [B, no, A]
         long a = sizes.Sum(s => s.H * s.W);
         var parts = g.Split(cat, 1, 4 * bins, nc);
-        var bins4 = g.Softmax(g.Reshape(parts[0], 0, 4, bins, a), 2);            // [B, 4, bins, A]
-        var proj = g.Weight("dfl_proj", Enumerable.Range(0, (int)bins).Select(i => (float)i).ToArray(), 1, bins);
+        // The decode runs in float64 and is rounded to float32 once at the end: every box coordinate is the exact decode of
+        // the head's float32 maps, correctly rounded. In float32 the expectation over spread DFL distributions and the
+        // anchor arithmetic round several times (up to ~3 ulp of the coordinate, libtorch's own decode as much), which on
+        // boxes of hundreds of pixels is ~1e-4 px; of the decode's rounding, only libtorch's is left between the engines.
+        var bins4 = g.Softmax(g.Reshape(Double(g, parts[0]), 0, 4, bins, a), 2);   // [B, 4, bins, A] float64
+        var proj = Double(g, g.Weight("dfl_proj", Enumerable.Range(0, (int)bins).Select(i => (float)i).ToArray(), 1, bins));
         var dist = g.Reshape(g.Op("MatMul", [proj, bins4]), 0, 4, a);            // [1, bins] @ [B, 4, bins, A] → [B, 4, A]
 
         var (anchorT, strideT) = YoloAnchors.MakeAnchors(sizes, head.Stride);   // [A, 2], [A, 1]
@@ -45,16 +50,19 @@ public static class DetectEmitter
             anchorValues = xy.data<float>();                                     // [2, A]: x then y
             strideValues = strideT.contiguous().data<float>();
         }
-        var anchors = g.Weight("anchors", anchorValues, 1, 2, a);
-        var strides = g.Weight("strides", strideValues, 1, 1, a);
-        var ltrb = g.Split(dist, 1, 2, 2);
+        // cell centres (k + 0.5) and strides are exact in float32, so exact in float64 too
+        var anchors = Double(g, g.Weight("anchors", anchorValues, 1, 2, a));
+        var strides = Double(g, g.Weight("strides", strideValues, 1, 1, a));
+        var ltrb = g.Split(dist, 1, 2, 2);                                       // Detect.inference's order: dist2bbox, then × stride
         var x1y1 = g.Sub(anchors, ltrb[0]);
         var x2y2 = g.Add(anchors, ltrb[1]);
-        var centre = g.Op("Div", [g.Add(x1y1, x2y2), g.FloatScalar(2f)]);
+        var centre = g.Op("Div", [g.Add(x1y1, x2y2), Double(g, g.FloatScalar(2f))]);
         var wh = g.Sub(x2y2, x1y1);
-        var pixels = g.Mul(g.Concat(1, centre, wh), strides);                   // [B, 4, A]
+        var pixels = g.Op("Cast", g.Mul(g.Concat(1, centre, wh), strides), AttributeProto.Int("to", (long)TensorDataType.Float)); // [B, 4, A]
         return (g.Concat(1, pixels, g.Op("Sigmoid", parts[1])), cat);           // [B, 4 + nc, A], [B, no, A]
     }
+
+    static string Double(OnnxGraph g, string x) => g.Op("Cast", x, AttributeProto.Int("to", (long)TensorDataType.Double));
 
     /// <summary>v10postprocess on [B, 4 + nc, A], boxes turned to xyxy.</summary>
     /// <returns>boxes [B, k, 4] xyxy input pixels, scores [B, k], labels [B, k] int64</returns>
