@@ -8,7 +8,7 @@ namespace DetrSharp.Training.Tests;
 
 /// <summary>
 /// DINO through the family contract and the one training step: selected by model.name with its recipe, a tiny DINO
-/// (hidden 256 as DINO needs, 1 + 2 layers, 20 queries) trained on the tiny synthetic set: the loss falls, the
+/// (hidden 128 as the CPU defaults, 1 + 2 layers, 20 queries) trained on the tiny synthetic set: the loss falls, the
 /// objects are found on the training images and validation AP50 ends above the untrained model's; and a run stopped
 /// and resumed equals a straight one (the denoising noise comes from the generator the checkpoint saves).
 /// </summary>

@@ -13,8 +13,9 @@ namespace DetrSharp.Detection.Dino;
 /// (96–128 px images) from scratch on a CPU:
 /// a ResNet-18 body with trainable BatchNorm (no pretrained weights to keep frozen statistics for; the stem and layer1
 /// stay frozen as DETR's rule) giving 3 levels from layer2..layer4 (strides 8, 16, 32: 16×16, 8×8 and 4×4 maps on a
-/// 128 px image; a 4th, stride-64 level would be only 2×2); hidden 256 (DINO's query sine
-/// embedding, 128 frequencies per coordinate, requires it); 2 encoder and 3 decoder layers with feed-forward 512
+/// 128 px image; a 4th, stride-64 level would be only 2×2); hidden 128 (the reference's 256 with its query sine
+/// embedding's fixed 128 frequencies per coordinate; at 128 the embedding has 64: a step of batch 8 takes 0.85 s
+/// instead of 1.38 s, and in the same minutes the narrower model learns more); 2 encoder and 3 decoder layers with feed-forward 512
 /// (the reference's 6 + 6 with 2048 would multiply the transformer's cost several times); 100 queries (the images hold a handful of
 /// objects, not COCO's hundreds: 900 would dominate the decoder's cost); dn_number 5 with the reference's noise
 /// (label 0.5, box 1.0): below 50 the groups are not divided by the object count (2·dn_number ≥ 100 is), so 5 gives
@@ -67,7 +68,7 @@ public sealed record DinoConfig : ModelConfig
     /// <summary>num_queries: boxes selected from the encoder for the decoder.</summary>
     public int NumQueries { get; init; } = 100;
     /// <summary>hidden_dim. The query sine embedding has hidden_dim / 2 frequencies per coordinate: the reference's fixed 128 at its 256.</summary>
-    public long HiddenDim { get; init; } = 256;
+    public long HiddenDim { get; init; } = 128;
     /// <summary>nheads of every attention.</summary>
     [JsonPropertyName("nheads")]
     public int NHeads { get; init; } = 8;
