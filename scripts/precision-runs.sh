@@ -8,15 +8,17 @@
 #   scripts/precision-runs.sh [OUT]          OUT defaults to runs/precision
 #   scripts/precision-runs.sh --table [OUT]  only the table, from folders already there
 #
-# Environment: PRECISION_RUNS_MINUTES (15; e.g. 0.2 to check the script), PRECISION_RUNS_MODELS ("detr yolov10 dino"),
-# PRECISION_RUNS_PRECISIONS ("fp32 bf16"), PRECISION_RUNS_ARGS (more `train` arguments, e.g. "--set runtime.threads=1").
+# Environment: PRECISION_RUNS_MINUTES (15; e.g. 0.2 to check the script), PRECISION_RUNS_MODELS ("detr dino yolov8 yolov10"),
+# PRECISION_RUNS_PRECISIONS ("fp32 bf16"), PRECISION_RUNS_ARGS (more `train` arguments, e.g. "--set runtime.threads=1"),
+# PRECISION_RUNS_PAIRED=1 (a family's precisions run at the same time, each pinned to its own core with taskset: half
+# the wall time, and both runs see the same machine; needs as many cores as precisions).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TABLE_ONLY=0
 if [[ "${1:-}" == "--table" ]]; then TABLE_ONLY=1; shift; fi
 OUT="${1:-runs/precision}"
 MINUTES="${PRECISION_RUNS_MINUTES:-15}"
-MODELS="${PRECISION_RUNS_MODELS:-detr yolov10 dino}"
+MODELS="${PRECISION_RUNS_MODELS:-detr dino yolov8 yolov10}"
 PRECISIONS="${PRECISION_RUNS_PRECISIONS:-fp32 bf16}"
 read -r -a EXTRA <<< "${PRECISION_RUNS_ARGS:-}"
 
@@ -25,16 +27,23 @@ field() { grep -o "\"$1\": *[-0-9.eE+]*" | tail -n 1 | sed 's/.*: *//'; }
 
 if [[ $TABLE_ONLY == 0 ]]; then
   mkdir -p "$OUT"
+  "$ROOT/scripts/bootstrap.sh"   # build once, before any timed run
+  one() { # model precision [core]
+    local dir="$OUT/$1-$2" rc=0 pin=()
+    [[ -n "${3:-}" ]] && pin=(taskset -c "$3")
+    echo "[precision-runs] $(date -u +%H:%M:%S) $1 $2: $MINUTES min into $dir${3:+ (core $3)}"
+    ${pin[@]+"${pin[@]}"} "$ROOT/detrsharp" train --model "$1" --time-limit "$MINUTES" --out "$dir" --restart \
+      --set "runtime.precision=\"$2\"" ${EXTRA[@]+"${EXTRA[@]}"} > "$dir.out" 2>&1 || rc=$?
+    echo "$rc" > "$dir.rc"
+    [[ $rc == 0 ]] || echo "[precision-runs] $1 $2 exited with $rc (see $dir.out)"
+  }
   for model in $MODELS; do
+    core=0
     for precision in $PRECISIONS; do
-      dir="$OUT/$model-$precision"
-      echo "[precision-runs] $(date -u +%H:%M:%S) $model $precision: $MINUTES min into $dir"
-      rc=0
-      "$ROOT/detrsharp" train --model "$model" --time-limit "$MINUTES" --out "$dir" --restart \
-        --set "runtime.precision=\"$precision\"" ${EXTRA[@]+"${EXTRA[@]}"} > "$dir.out" 2>&1 || rc=$?
-      echo "$rc" > "$dir.rc"
-      [[ $rc == 0 ]] || echo "[precision-runs] $model $precision exited with $rc (see $dir.out)"
+      if [[ "${PRECISION_RUNS_PAIRED:-0}" == 1 ]]; then one "$model" "$precision" "$core" & core=$((core + 1))
+      else one "$model" "$precision"; fi
     done
+    wait
   done
 fi
 

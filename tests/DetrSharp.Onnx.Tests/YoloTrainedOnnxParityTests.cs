@@ -10,12 +10,13 @@ namespace DetrSharp.Onnx.Tests;
 
 /// <summary>
 /// YOLOv8n / YOLOv10n trained briefly by the test on the synthetic training images at the validation images' size
-/// (128 px), exported and run by ONNX Runtime on the validation images: the head maps (raw0) and the class
-/// probabilities within 1e-4 absolute of libtorch's; and, on the trained and the random-weight models, the export's
-/// decoded boxes are the float64 decode of its own head maps rounded once to float32 (within half a unit in the last
-/// place). The boxes against libtorch's are printed, not bounded at 1e-4: libtorch's own float32 decode is up to ~3 ulp
-/// of the coordinate off (6e-5 px at 128-512 px, where background anchors' boxes lie) and the head maps' float32
-/// differences reach the boxes times the DFL expectation's slope and the stride (README, ONNX export, for the figures).
+/// (128 px), exported and run by ONNX Runtime on the validation images: the head maps (raw0), the class probabilities
+/// and the decoded boxes within 1e-4 absolute of libtorch's (issue 18's check; measured with 2 threads: boxes 6.1e-5 /
+/// 9.2e-5 px, 2 and 3 ulp of coordinates between 256 and 512 px, where background anchors' boxes lie); and, on the
+/// trained and the random-weight models, the export's decoded boxes are the float64 decode of its own head maps rounded
+/// once to float32 (within half a unit in the last place). On the random-weight models and on models trained for
+/// 15 minutes the boxes are further apart than 1e-4 (boxes to 590 px, where one ulp is 6e-5; head-map differences
+/// of 1e-5 times the DFL expectation's slope and the stride): README, ONNX export, for the figures.
 /// </summary>
 [Collection(GlobalGenerator.Collection)]
 public class YoloTrainedOnnxParityTests
@@ -27,7 +28,7 @@ public class YoloTrainedOnnxParityTests
     [Theory]
     [InlineData("yolov8n")]
     [InlineData("yolov10n")]
-    public void HeadMapsAndScoresOfATrainedModelAreWithin1e4OfLibtorch(string name)
+    public void HeadMapsScoresAndBoxesOfATrainedModelAreWithin1e4OfLibtorch(string name)
     {
         using var folder = new TempFolder();
         using var scope = torch.NewDisposeScope();
@@ -51,7 +52,7 @@ public class YoloTrainedOnnxParityTests
         var torchDecoded = decoded.contiguous().data<float>();
         int rows = 4 + Classes, anchors = shape[2];
         Within(torchDecoded, values, i => i / anchors % rows >= 4, "output0 class probabilities", assert: true);
-        Within(torchDecoded, values, i => i / anchors % rows < 4, "output0 boxes (px, not bounded)", assert: false);
+        Within(torchDecoded, values, i => i / anchors % rows < 4, "output0 boxes (px)", assert: true);
         AssertRoundedOnce(model, Size, outputs["raw0"], values, shape);
     }
 
