@@ -36,6 +36,10 @@ public static partial class torch
     /// <summary>Seeds the default generator (CPU, and CUDA when present).</summary>
     public static void manual_seed(long seed) => TorchException.Check(NativeMethods.dsh_manual_seed(seed));
 
+    /// <summary>
+    /// libtorch's intra-op threads, and OpenBLAS's (float32 matrix products on Debian's libtorch), which
+    /// at::set_num_threads alone leaves at the core count.
+    /// </summary>
     public static void set_num_threads(int n)
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "thread count must be positive");
@@ -43,6 +47,9 @@ public static partial class torch
     }
 
     public static int get_num_threads() => TorchException.Check(NativeMethods.dsh_get_num_threads());
+
+    /// <summary>OpenBLAS's thread count (what <see cref="set_num_threads"/> last set), or -1 where libtorch uses no OpenBLAS.</summary>
+    public static int get_blas_num_threads() => NativeMethods.dsh_blas_num_threads();
 
     public static void set_num_interop_threads(int n) => TorchException.Check(NativeMethods.dsh_set_num_interop_threads(n));
 

@@ -134,6 +134,7 @@ internal static unsafe partial class NativeMethods
     // runtime.cpp
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_get_num_threads();
+    [DllImport(L, ExactSpelling = true)] internal static extern int dsh_blas_num_threads();
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_set_num_interop_threads(int n);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_manual_seed(long seed);
     [DllImport(L, ExactSpelling = true)] internal static extern int dsh_cuda_is_available();
