@@ -125,9 +125,10 @@ public class YoloOnnxParityTests
         return (raw, branch.Decoded!);
     }
 
-    static float[] Rows(Tensor t, long from, long to) => t.slice(1, from, to).contiguous().to(ScalarType.Float32).data<float>();
+    // rows [from, to) of a [B, rows, A] tensor or array, flattened image by image
+    internal static float[] Rows(Tensor t, long from, long to) => t.slice(1, from, to).contiguous().to(ScalarType.Float32).data<float>();
 
-    static float[] Rows(float[] values, int[] shape, int from, int to)
+    internal static float[] Rows(float[] values, int[] shape, int from, int to)
     {
         var list = new List<float>();
         for (int b = 0; b < shape[0]; b++)
@@ -151,7 +152,7 @@ public class YoloOnnxParityTests
         Assert.True(onnxErr <= Math.Max(Tolerance, 2 * torchErr), $"{what}: ONNX Runtime is {onnxErr:E2} from the float64 model, libtorch's float32 {torchErr:E2}");
     }
 
-    static void AssertClose(float[] expected, float[] actual, float tolerance, string what)
+    internal static void AssertClose(float[] expected, float[] actual, float tolerance, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         float worst = 0;
@@ -161,6 +162,7 @@ public class YoloOnnxParityTests
             float d = Math.Abs(expected[i] - actual[i]);
             if (!(d <= worst)) { worst = d; at = i; }
         }
+        Console.WriteLine($"{what}: max |libtorch - onnx| {worst:E2} at {at}");
         Assert.True(worst <= tolerance, $"{what}: |libtorch - onnx| = {worst} at {at}");
     }
 
